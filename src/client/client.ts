@@ -1,0 +1,237 @@
+import type { Duplex } from 'node:stream';
+import type { ClientCodec, ClientResponse } from '../codec/codec.js';
+import type { GoType } from '../codec/go-type.js';
+import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
+import { FrameReader } from '../frame-reader.js';
+import { fromSocketError } from '../node-errors.js';
+
+/** CallOptions tune one call. */
+export interface CallOptions {
+  /** Abort the call: it rejects at once with RPC_ABORTED. */
+  readonly signal?: AbortSignal;
+  /** Give up after this many milliseconds: the call rejects with RPC_TIMEOUT. 0 means no limit. */
+  readonly timeout?: number;
+  /** Declared Go type of the argument, for codecs that need kinds (gob). */
+  readonly argsType?: GoType;
+}
+
+/** ClientOptions are the per-connection settings of a Client. */
+export interface ClientOptions {
+  /** The codec's name, for messages. */
+  readonly codecName: string;
+  /** Default per-call timeout in ms; 0 means none. */
+  readonly timeout: number;
+  /** Largest reply accepted, in bytes. */
+  readonly maxMessageBytes: number;
+  /** Text appended to protocol errors (for example, a hint about the server's codec). */
+  readonly protocolHint?: string;
+}
+
+/** The state of one call waiting for its reply. */
+class PendingCall {
+  readonly seq: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: RpcError) => void;
+  timer: NodeJS.Timeout | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
+
+  constructor(seq: number, resolve: (value: unknown) => void, reject: (err: RpcError) => void) {
+    this.seq = seq;
+    this.resolve = resolve;
+    this.reject = reject;
+  }
+
+  /** detach removes the timer and abort listener. */
+  detach(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort !== undefined) this.signal!.removeEventListener('abort', this.onAbort);
+  }
+}
+
+function flushClient(client: Client): void {
+  client.flush();
+}
+
+/**
+ * Client is one RPC connection, like Go's rpc.Client: a sequence counter,
+ * a map of pending calls and one reader. Calls may be made concurrently;
+ * requests made in the same tick go out in one write. When the connection
+ * breaks every pending call is rejected at once (RPC_CONNECTION_LOST, or
+ * RPC_PROTOCOL if the server broke the wire format) and later calls fail
+ * fast with RPC_SHUTDOWN. Create one with `dialHTTP`.
+ */
+export class Client {
+  /** The wire format in use. */
+  readonly codecName: string;
+  private readonly socket: Duplex;
+  private readonly codec: ClientCodec;
+  private readonly reader: FrameReader;
+  private readonly options: ClientOptions;
+  private readonly pending = new Map<number, PendingCall>();
+  private seq = 0;
+  private out: Uint8Array[] = [];
+  private flushScheduled = false;
+  /** Set once the client can take no more calls; the reason later calls fail with. */
+  private shutdown: RpcError | undefined;
+  private closedByUser = false;
+  private readonly closedPromise: Promise<void>;
+  private resolveClosed!: () => void;
+
+  constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions, head?: Uint8Array) {
+    this.socket = socket;
+    this.codec = codec;
+    this.options = options;
+    this.codecName = options.codecName;
+    this.reader = new FrameReader(codec.measure, options.maxMessageBytes);
+    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.onData = this.onData.bind(this);
+    this.onFrame = this.onFrame.bind(this);
+    this.onSocketError = this.onSocketError.bind(this);
+    this.onSocketClose = this.onSocketClose.bind(this);
+    socket.on('data', this.onData);
+    socket.on('error', this.onSocketError);
+    socket.on('close', this.onSocketClose);
+    socket.on('end', this.onSocketClose);
+    if (head && head.length > 0) this.onData(head);
+    socket.resume();
+  }
+
+  /** pendingCount is the number of calls waiting for a reply. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** isClosed reports whether the client can no longer make calls. */
+  get isClosed(): boolean {
+    return this.shutdown !== undefined;
+  }
+
+  /**
+   * call invokes `serviceMethod` (`Service.Method`) with `args` and
+   * resolves with the reply. It rejects with ServerError when the remote
+   * handler failed, RPC_TIMEOUT / RPC_ABORTED per the options, RPC_ENCODE
+   * when `args` cannot be encoded, and RPC_SHUTDOWN / RPC_CONNECTION_LOST /
+   * RPC_PROTOCOL when the connection is or goes away.
+   */
+  call<R = unknown>(serviceMethod: string, args?: unknown, options?: CallOptions): Promise<R> {
+    if (this.shutdown) return Promise.reject(this.shutdown);
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
+    const seq = this.seq++;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.codec.encodeRequest(seq, serviceMethod, args, options?.argsType);
+    } catch (err) {
+      return Promise.reject(RpcError.from(err, ErrorCode.Encode));
+    }
+    return new Promise<R>((resolve, reject) => {
+      const call = new PendingCall(seq, resolve as (v: unknown) => void, reject);
+      this.pending.set(seq, call);
+      const timeout = options?.timeout ?? this.options.timeout;
+      if (timeout > 0) {
+        call.timer = setTimeout(() => this.expire(call, new RpcError(ErrorCode.Timeout, `rpc: ${serviceMethod} timed out after ${timeout} ms`)), timeout);
+      }
+      if (signal) {
+        call.signal = signal;
+        call.onAbort = () => this.expire(call, abortError(serviceMethod, signal));
+        signal.addEventListener('abort', call.onAbort, { once: true });
+      }
+      this.enqueue(bytes);
+    });
+  }
+
+  /** expire ends a call locally; a reply that arrives later is dropped. */
+  private expire(call: PendingCall, err: RpcError): void {
+    if (this.pending.get(call.seq) !== call) return;
+    this.pending.delete(call.seq);
+    call.detach();
+    call.reject(err);
+  }
+
+  private enqueue(bytes: Uint8Array): void {
+    this.out.push(bytes);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(flushClient, this);
+    }
+  }
+
+  /** flush writes every queued request in one socket write. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.out.length === 0 || this.shutdown) return;
+    const out = this.out;
+    this.out = [];
+    this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+  }
+
+  private onData(chunk: Uint8Array): void {
+    try {
+      this.reader.push(chunk, this.onFrame);
+    } catch (err) {
+      let e = RpcError.from(err, ErrorCode.Protocol);
+      if (e instanceof ProtocolError && this.options.protocolHint) {
+        e = new ProtocolError(`${e.message} (${this.options.protocolHint})`, e.code as typeof ErrorCode.Protocol);
+      }
+      this.terminate(e);
+    }
+  }
+
+  private onFrame(frame: Uint8Array): void {
+    const res: ClientResponse | undefined = this.codec.decodeFrame(frame);
+    if (res === undefined) return;
+    const call = this.pending.get(res.seq);
+    if (call === undefined) return; // timed out or aborted: drop the late reply
+    this.pending.delete(res.seq);
+    call.detach();
+    if (res.error === null) call.resolve(res.reply);
+    else call.reject(new ServerError(res.error));
+  }
+
+  private onSocketError(err: Error): void {
+    this.terminate(fromSocketError(err, 'io'));
+  }
+
+  private onSocketClose(): void {
+    this.terminate(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection lost: unexpected EOF'));
+  }
+
+  /** terminate fails every pending call with `err` and refuses later calls. */
+  private terminate(err: RpcError): void {
+    if (!this.shutdown) {
+      this.shutdown = new RpcError(ErrorCode.Shutdown, 'rpc: connection is shut down', { cause: this.closedByUser ? undefined : err });
+    }
+    const reason = this.closedByUser ? this.shutdown : err;
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    for (const call of calls) {
+      call.detach();
+      call.reject(reason);
+    }
+    this.out = [];
+    if (!this.socket.destroyed) this.socket.destroy();
+    this.resolveClosed();
+  }
+
+  /**
+   * close shuts the connection; pending calls reject with RPC_SHUTDOWN.
+   * It may be called more than once and resolves when the socket is closed.
+   */
+  close(): Promise<void> {
+    if (!this.shutdown) {
+      this.closedByUser = true;
+      this.terminate(new RpcError(ErrorCode.Shutdown, 'rpc: connection is shut down'));
+    }
+    return this.closedPromise;
+  }
+
+  /** Closes the client when used with `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+function abortError(serviceMethod: string, signal: AbortSignal): RpcError {
+  return new RpcError(ErrorCode.Aborted, `rpc: ${serviceMethod} aborted`, { cause: signal.reason });
+}

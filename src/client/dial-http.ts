@@ -1,0 +1,75 @@
+import { builtinCodecs } from '../codec/builtin.js';
+import type { Codec } from '../codec/codec.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import { DEFAULT_RPC_PATH } from '../handshake.js';
+import { Client } from './client.js';
+import { connectHTTP, parseAddress } from './dial.js';
+
+/** DialOptions configure dialHTTP. */
+export interface DialOptions {
+  /**
+   * Wire format: `'msgpack'` (default; fastest between netrpc peers),
+   * `'json'` (Go's net/rpc/jsonrpc) or `'gob'` (Go's default, what a stock
+   * `rpc.HandleHTTP` server speaks), or a Codec object.
+   */
+  readonly codec?: string | Codec;
+  /** CONNECT path. Default `/_goRPC_`, or the path of an `http://` address. */
+  readonly path?: string;
+  /** Extra headers for the CONNECT request (for example `Authorization`). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Time allowed to connect and finish the CONNECT exchange, in ms. Default 10 000. */
+  readonly connectTimeout?: number;
+  /** Default per-call timeout in ms; 0 (the default) means none. */
+  readonly timeout?: number;
+  /** Largest reply accepted, in bytes. Default 64 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Deepest nesting accepted in a reply. Default 100. */
+  readonly maxDepth?: number;
+}
+
+function pickCodec(codec: string | Codec | undefined): Codec {
+  if (codec === undefined) return builtinCodecs.find((c) => c.name === 'msgpack')!;
+  if (typeof codec !== 'string') return codec;
+  const found = builtinCodecs.find((c) => c.name === codec.toLowerCase());
+  if (!found) {
+    const names = builtinCodecs.map((c) => c.name).join(', ');
+    throw new RpcError(ErrorCode.InvalidArgument, `rpc: unknown codec ${JSON.stringify(codec)}; known: ${names}`);
+  }
+  return found;
+}
+
+/**
+ * dialHTTP connects to an RPC server at `address` (`host:port` or
+ * `http://host:port[/path]`) over HTTP CONNECT, like Go's rpc.DialHTTP,
+ * and resolves with a ready Client. It rejects with RPC_CONNECT when the
+ * host cannot be reached, a HandshakeError (RPC_HANDSHAKE, with the status
+ * line) when the server refuses the CONNECT, and RPC_TIMEOUT when the
+ * exchange takes longer than `connectTimeout`.
+ */
+export async function dialHTTP(address: string, options: DialOptions = {}): Promise<Client> {
+  const endpoint = parseAddress(address);
+  const codec = pickCodec(options.codec);
+  const { socket, response, rest } = await connectHTTP({
+    endpoint,
+    path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
+    codecName: codec.name,
+    sendCodecHeader: true,
+    headers: options.headers ?? {},
+    timeoutMs: options.connectTimeout ?? 10_000,
+    maxHeadBytes: 16 * 1024,
+  });
+  const confirmed = response.headers['rpc-codec'] !== undefined;
+  return new Client(
+    socket,
+    codec.newClientCodec({ maxDepth: options.maxDepth ?? 100 }),
+    {
+      codecName: codec.name,
+      timeout: options.timeout ?? 0,
+      maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
+      protocolHint: confirmed
+        ? undefined
+        : `the server did not confirm codec ${codec.name}; a Go rpc.HandleHTTP server speaks only gob: dial with codec 'gob'`,
+    },
+    rest,
+  );
+}

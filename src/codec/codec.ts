@@ -1,0 +1,100 @@
+import type { GoType } from './go-type.js';
+
+/**
+ * Measure finds the end of the next message in `buf[start, end)`.
+ * It returns the message's length in bytes when the whole message is there,
+ * and otherwise a negative number `-n`: at least `n` bytes (counted from
+ * `start`) must be buffered before it is worth measuring again.
+ * It throws a ProtocolError for bytes that cannot begin a valid message.
+ * It must not recurse on nesting and must not allocate per byte.
+ */
+export type Measure = (buf: Uint8Array, start: number, end: number) => number;
+
+/** ServerRequest is a call the server decoded from the wire. */
+export interface ServerRequest {
+  readonly type: 'request';
+  /** The codec's id for the call; the server hands it back unchanged when replying. */
+  readonly id: unknown;
+  /** `Service.Method` as sent by the client. */
+  readonly serviceMethod: string;
+  /** The decoded argument (undefined when the request carried none). */
+  readonly args: unknown;
+  /** Set when the envelope decoded but the argument did not: answer with an error reply. */
+  readonly argsError?: Error;
+}
+
+/** ServerNotification is a one-way message (msgpack-rpc type 2); it gets no reply. */
+export interface ServerNotification {
+  readonly type: 'notification';
+  readonly method: string;
+  readonly params: unknown;
+}
+
+/** ServerMessage is anything a ServerCodec decodes from one frame. */
+export type ServerMessage = ServerRequest | ServerNotification;
+
+/** ClientResponse is a reply the client decoded from the wire. */
+export interface ClientResponse {
+  /** The sequence number of the call this answers. */
+  readonly seq: number;
+  /** The error text, or null on success. */
+  readonly error: string | null;
+  /** The decoded reply (undefined when error is set). */
+  readonly reply: unknown;
+}
+
+/**
+ * ServerCodec is one connection's server side of a wire format: it turns
+ * frames into requests and replies into bytes. Instances keep per-connection
+ * state (gob's type table, JSON's ids) and are used by one connection only.
+ */
+export interface ServerCodec {
+  /** measure finds frame boundaries for this connection (see {@link Measure}). */
+  readonly measure: Measure;
+  /**
+   * decodeFrame decodes one frame found by the codec's Measure. It returns
+   * a message, or undefined when the frame only updated codec state.
+   * It throws a ProtocolError when the frame is malformed (fatal).
+   */
+  decodeFrame(frame: Uint8Array): ServerMessage | undefined;
+  /**
+   * encodeResponse encodes the reply to the request with `id`. With
+   * `error` set, `reply` is ignored and the format's empty body is sent.
+   * It throws an RpcError with code RPC_ENCODE when `reply` cannot be encoded;
+   * the codec's state is unchanged in that case.
+   */
+  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array;
+}
+
+/**
+ * ClientCodec is one connection's client side of a wire format. Like
+ * ServerCodec it is stateful and belongs to one connection.
+ */
+export interface ClientCodec {
+  /** measure finds frame boundaries for this connection (see {@link Measure}). */
+  readonly measure: Measure;
+  /**
+   * encodeRequest encodes a call. It throws an RpcError with code RPC_ENCODE
+   * when `args` cannot be encoded; the codec's state is unchanged then.
+   */
+  encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array;
+  /** decodeFrame decodes one frame; undefined when it only updated codec state. */
+  decodeFrame(frame: Uint8Array): ClientResponse | undefined;
+}
+
+/** CodecOptions are limits every codec honours. */
+export interface CodecOptions {
+  /** Deepest nesting of arrays/maps/structs accepted in a message. */
+  readonly maxDepth: number;
+}
+
+/**
+ * Codec is a wire format: its name (as sent in the `Rpc-Codec` header) and
+ * factories for per-connection server and client state. Adding a wire
+ * format means adding one object of this shape.
+ */
+export interface Codec {
+  readonly name: string;
+  newServerCodec(options: CodecOptions): ServerCodec;
+  newClientCodec(options: CodecOptions): ClientCodec;
+}

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+
+/** A marker no user string will contain by chance; fresh per process. */
+const BIGINT_MARKER = `\u0000bigint-${randomBytes(6).toString('hex')}:`;
+const BIGINT_PATTERN = new RegExp(`"\\\\u0000bigint-${BIGINT_MARKER.slice(8, 20)}:(-?\\d+)"`, 'g');
+
+/**
+ * stringifyGoJson serialises a value the way Go's encoding/json would read
+ * it: Uint8Array as base64 (Go's []byte), Map as an object, Date as an
+ * RFC 3339 string (Go's time.Time), and bigint as a bare JSON number with
+ * every digit kept (Go's int64/uint64). Throws what JSON.stringify throws
+ * (for example on cycles).
+ */
+export function stringifyGoJson(value: unknown): string {
+  let sawBigint = false;
+  const text = JSON.stringify(value, function replace(this: unknown, _key: string, v: unknown): unknown {
+    if (typeof v === 'bigint') {
+      sawBigint = true;
+      return BIGINT_MARKER + v.toString();
+    }
+    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+    if (v instanceof Map) return Object.fromEntries(v);
+    return v;
+  });
+  return sawBigint ? text.replace(BIGINT_PATTERN, '$1') : text;
+}

@@ -1,0 +1,95 @@
+import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
+import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import { measureJson } from './json-measure.js';
+import { stringifyGoJson } from './json-values.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function parse(frame: Uint8Array): unknown {
+  try {
+    return JSON.parse(decoder.decode(frame));
+  } catch (err) {
+    throw new ProtocolError(`rpc: json: cannot decode message: ${(err as Error).message}`);
+  }
+}
+
+function encodeLine(message: unknown, what: string): Uint8Array {
+  try {
+    return Buffer.from(stringifyGoJson(message) + '\n');
+  } catch (err) {
+    throw new RpcError(ErrorCode.Encode, `rpc: json: cannot encode ${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * EMPTY_RESULT is sent as the result of a handler that returned nothing:
+ * Go's jsonrpc client reads `"result": null` with `"error": null` as a
+ * failed call, so an empty object is sent instead.
+ */
+const EMPTY_RESULT = {};
+
+class JsonServerCodec implements ServerCodec {
+  readonly measure;
+
+  constructor(options: CodecOptions) {
+    this.measure = measureJson(options.maxDepth);
+  }
+
+  decodeFrame(frame: Uint8Array): ServerMessage {
+    const m = parse(frame);
+    if (!isObject(m) || typeof m.method !== 'string') {
+      throw new ProtocolError('rpc: json: message is not a JSON-RPC request {"method", "params", "id"}');
+    }
+    const id = m.id === undefined ? null : m.id;
+    if (!Array.isArray(m.params)) {
+      return { type: 'request', id, serviceMethod: m.method, args: undefined, argsError: new Error('jsonrpc: request body missing params') };
+    }
+    return { type: 'request', id, serviceMethod: m.method, args: m.params[0] };
+  }
+
+  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown): Uint8Array {
+    if (error !== null) return encodeLine({ id, result: null, error }, `error reply for ${serviceMethod}`);
+    const result = reply === undefined || reply === null ? EMPTY_RESULT : reply;
+    return encodeLine({ id, result, error: null }, `reply for ${serviceMethod}`);
+  }
+}
+
+class JsonClientCodec implements ClientCodec {
+  readonly measure;
+
+  constructor(options: CodecOptions) {
+    this.measure = measureJson(options.maxDepth);
+  }
+
+  encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {
+    return encodeLine({ method: serviceMethod, params: [args === undefined ? null : args], id: seq }, `arguments for ${serviceMethod}`);
+  }
+
+  decodeFrame(frame: Uint8Array): ClientResponse {
+    const m = parse(frame);
+    if (!isObject(m) || typeof m.id !== 'number') {
+      throw new ProtocolError('rpc: json: message is not a JSON-RPC response {"id", "result", "error"}');
+    }
+    if (m.error === null || m.error === undefined) return { seq: m.id, error: null, reply: m.result };
+    const error = typeof m.error === 'string' ? m.error || 'unspecified error' : JSON.stringify(m.error);
+    return { seq: m.id, error, reply: undefined };
+  }
+}
+
+/**
+ * jsonCodec is byte-compatible with Go's net/rpc/jsonrpc (JSON-RPC 1.0):
+ * request `{"method":"S.M","params":[args],"id":n}`, reply
+ * `{"id":n,"result":r,"error":null}` or `{"id":n,"result":null,"error":"msg"}`,
+ * one object per line. A handler that returns nothing is answered with
+ * `"result":{}` because Go's client treats a null result without an error
+ * as a broken reply.
+ */
+export const jsonCodec: Codec = {
+  name: 'json',
+  newServerCodec: (options) => new JsonServerCodec(options),
+  newClientCodec: (options) => new JsonClientCodec(options),
+};

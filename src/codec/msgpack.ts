@@ -1,0 +1,112 @@
+import { Packr } from 'msgpackr';
+import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
+import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import { measureMsgpack } from './msgpack-measure.js';
+
+const REQUEST = 0;
+const RESPONSE = 1;
+const NOTIFICATION = 2;
+
+/**
+ * packr is shared by every connection: plain msgpack maps (no msgpackr
+ * record extension, so any msgpack-rpc peer can read it), `undefined` as
+ * nil, and 64-bit integers as numbers when they fit and bigint otherwise.
+ */
+const packr = new Packr({
+  useRecords: false,
+  encodeUndefinedAsNil: true,
+  mapsAsObjects: true,
+  // 'auto' is implemented by msgpackr's unpacker but missing from its typings.
+  int64AsType: 'auto' as 'bigint',
+});
+
+function decode(frame: Uint8Array): unknown {
+  try {
+    return packr.unpack(frame);
+  } catch (err) {
+    throw new ProtocolError(`rpc: msgpack: cannot decode message: ${(err as Error).message}`);
+  }
+}
+
+function encode(value: unknown, what: string): Uint8Array {
+  try {
+    return packr.pack(value);
+  } catch (err) {
+    throw new RpcError(ErrorCode.Encode, `rpc: msgpack: cannot encode ${what}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** errorText turns a msgpack-rpc error object (any type) into a message. */
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  } catch {
+    return String(error);
+  }
+}
+
+class MsgpackServerCodec implements ServerCodec {
+  readonly measure;
+
+  constructor(options: CodecOptions) {
+    this.measure = measureMsgpack(options.maxDepth);
+  }
+
+  decodeFrame(frame: Uint8Array): ServerMessage {
+    const m = decode(frame);
+    if (Array.isArray(m)) {
+      if (m.length === 4 && m[0] === REQUEST && typeof m[2] === 'string' && Array.isArray(m[3])) {
+        return { type: 'request', id: m[1], serviceMethod: m[2], args: m[3][0] };
+      }
+      if (m.length === 3 && m[0] === NOTIFICATION && typeof m[1] === 'string') {
+        return { type: 'notification', method: m[1], params: m[2] };
+      }
+    }
+    throw new ProtocolError('rpc: msgpack: message is not a msgpack-rpc request [0, msgid, method, params] or notification [2, method, params]');
+  }
+
+  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown): Uint8Array {
+    if (error !== null) return encode([RESPONSE, id, error, null], `error reply for ${serviceMethod}`);
+    return encode([RESPONSE, id, null, reply], `reply for ${serviceMethod}`);
+  }
+}
+
+class MsgpackClientCodec implements ClientCodec {
+  readonly measure;
+
+  constructor(options: CodecOptions) {
+    this.measure = measureMsgpack(options.maxDepth);
+  }
+
+  encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {
+    return encode([REQUEST, seq, serviceMethod, [args]], `arguments for ${serviceMethod}`);
+  }
+
+  /** encodeNotification encodes a one-way msgpack-rpc notification. */
+  encodeNotification(method: string, params: unknown): Uint8Array {
+    return encode([NOTIFICATION, method, params], `notification ${method}`);
+  }
+
+  decodeFrame(frame: Uint8Array): ClientResponse {
+    const m = decode(frame);
+    if (Array.isArray(m) && m.length === 4 && m[0] === RESPONSE && typeof m[1] === 'number') {
+      const error = m[2] === null || m[2] === undefined ? null : errorText(m[2]);
+      return { seq: m[1], error, reply: error === null ? m[3] : undefined };
+    }
+    throw new ProtocolError('rpc: msgpack: message is not a msgpack-rpc response [1, msgid, error, result]');
+  }
+}
+
+/**
+ * msgpackCodec speaks the msgpack-rpc specification: request
+ * `[0, msgid, method, [args]]`, response `[1, msgid, error, result]`
+ * (error nil on success), notification `[2, method, params]`. Values are
+ * plain msgpack (maps, not msgpackr records), readable by any msgpack-rpc
+ * implementation.
+ */
+export const msgpackCodec: Codec = {
+  name: 'msgpack',
+  newServerCodec: (options) => new MsgpackServerCodec(options),
+  newClientCodec: (options) => new MsgpackClientCodec(options),
+};

@@ -1,0 +1,23 @@
+/**
+ * netrpc: Go's net/rpc for Node.js, over HTTP CONNECT, wire-compatible with
+ * Go programs. This module lists the public surface.
+ */
+export { Server } from './server/server.js';
+export type { ServeConnOptions, ListenOptions } from './server/server.js';
+export type { ServerOptions } from './server/options.js';
+export type { CallContext, Handler } from './server/call-context.js';
+export type { RegisterOptions, ServiceEntry, MethodEntry } from './server/registry.js';
+export type { ServerConnection } from './server/connection.js';
+export { Client } from './client/client.js';
+export type { CallOptions } from './client/client.js';
+export { dialHTTP } from './client/dial-http.js';
+export type { DialOptions } from './client/dial-http.js';
+export { ErrorCode, RpcError, ServerError, ProtocolError, HandshakeError } from './errors.js';
+export type { ErrorCodeValue } from './errors.js';
+export { builtinCodecs, findCodec } from './codec/builtin.js';
+export { msgpackCodec } from './codec/msgpack.js';
+export { jsonCodec } from './codec/json.js';
+export type { Codec, ServerCodec, ClientCodec, Measure, ServerMessage, ClientResponse, CodecOptions } from './codec/codec.js';
+export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
+export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './handshake.js';
+export { demoServices } from './demo/services.js';

@@ -1,0 +1,146 @@
+import type { Socket } from 'node:net';
+import { CONNECTED_RESPONSE, CODEC_HEADER, findHeadEnd, HeadParseError, parseRequestHead, requestPath } from '../handshake.js';
+import type { RequestHead } from '../handshake.js';
+import type { ResolvedServerOptions } from './options.js';
+
+/** HijackTarget receives sockets whose CONNECT the front accepted, and everything else. */
+export interface FrontTarget {
+  readonly options: ResolvedServerOptions;
+  /** hasCodec reports whether a codec of that name is offered. */
+  hasCodec(name: string): boolean;
+  /** serveHijacked takes over a socket after the 200 response was written. */
+  serveHijacked(socket: Socket, codecName: string, head: RequestHead, rest: Uint8Array): void;
+  /** serveHttp hands a non-CONNECT request to the HTTP server; `bytes` are put back first. */
+  serveHttp(socket: Socket, bytes: Uint8Array): void;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
+};
+
+/** writeStatus answers with a small text/plain response and closes the socket. */
+export function rejectSocket(socket: Socket, status: number, body: string): void {
+  const text = `${status} ${body}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
+      'Content-Type: text/plain; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(text)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      text,
+  );
+}
+
+/**
+ * HeadReader reads one request head from a fresh socket, tolerating bare
+ * LF line ends (which Node's HTTP parser does not), within a size limit and
+ * a time limit, then routes the socket: CONNECT on the RPC path is answered
+ * with Go's exact status line and handed to the codec together with any
+ * bytes that followed the head; CONNECT elsewhere is 404; a codec the server
+ * does not offer is 415; anything else goes to the HTTP server untouched.
+ */
+export class HeadReader {
+  private readonly socket: Socket;
+  private readonly target: FrontTarget;
+  private readonly timer: NodeJS.Timeout;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private done = false;
+
+  constructor(socket: Socket, target: FrontTarget) {
+    this.socket = socket;
+    this.target = target;
+    this.onData = this.onData.bind(this);
+    this.onClose = this.onClose.bind(this);
+    this.onTimeout = this.onTimeout.bind(this);
+    socket.on('error', this.onClose);
+    socket.on('close', this.onClose);
+    socket.on('data', this.onData);
+    this.timer = setTimeout(this.onTimeout, target.options.handshakeTimeoutMs);
+    this.timer.unref();
+  }
+
+  private finish(): void {
+    this.done = true;
+    clearTimeout(this.timer);
+    this.socket.removeListener('data', this.onData);
+    this.socket.removeListener('close', this.onClose);
+    this.socket.removeListener('error', this.onClose);
+  }
+
+  private onTimeout(): void {
+    if (this.done) return;
+    this.finish();
+    this.socket.destroy();
+  }
+
+  private onClose(): void {
+    if (!this.done) this.finish();
+  }
+
+  private onData(chunk: Buffer): void {
+    const scanFrom = Math.max(0, this.size - 3);
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    const buf = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.size);
+    this.chunks = [buf];
+    const max = this.target.options.maxHeadBytes;
+    const end = findHeadEnd(buf.subarray(scanFrom, Math.min(buf.length, max + 4)));
+    if (end === -1) {
+      if (this.size > max) {
+        this.finish();
+        rejectSocket(this.socket, 431, 'request head too large');
+      }
+      return;
+    }
+    const headEnd = scanFrom + end;
+    if (headEnd > max + 4) {
+      this.finish();
+      rejectSocket(this.socket, 431, 'request head too large');
+      return;
+    }
+    this.finish();
+    this.socket.pause();
+    this.route(buf, headEnd);
+  }
+
+  private route(buf: Buffer, headEnd: number): void {
+    let head: RequestHead;
+    try {
+      head = parseRequestHead(buf.subarray(0, headEnd));
+    } catch (err) {
+      if (!(err instanceof HeadParseError)) throw err;
+      rejectSocket(this.socket, 400, `bad request: ${err.message}`);
+      return;
+    }
+    if (head.method !== 'CONNECT') {
+      this.target.serveHttp(this.socket, buf);
+      return;
+    }
+    const options = this.target.options;
+    if (requestPath(head.target) !== options.path) {
+      rejectSocket(this.socket, 404, `no RPC endpoint at ${head.target}; use ${options.path}`);
+      return;
+    }
+    const codecName = (head.headers[CODEC_HEADER] ?? options.defaultCodec).toLowerCase();
+    if (!this.target.hasCodec(codecName)) {
+      const offered = options.codecs.map((c) => c.name).join(', ');
+      rejectSocket(this.socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${offered}`);
+      return;
+    }
+    this.socket.write(head.headers[CODEC_HEADER] === undefined ? CONNECTED_RESPONSE : connectedWithCodec(codecName));
+    this.target.serveHijacked(this.socket, codecName, head, buf.subarray(headEnd));
+  }
+}
+
+/**
+ * connectedWithCodec is the 200 response to a CONNECT that named a codec:
+ * Go's status line plus an `Rpc-Codec` header confirming the choice, so a
+ * netrpc client can tell a netrpc server from a Go one (which ignores the
+ * request header and speaks gob).
+ */
+export function connectedWithCodec(codecName: string): string {
+  return `${CONNECTED_RESPONSE.slice(0, -1)}Rpc-Codec: ${codecName}\n\n`;
+}

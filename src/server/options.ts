@@ -1,0 +1,47 @@
+import type { Codec } from '../codec/codec.js';
+import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
+
+/** ServerOptions configure a Server; every field has a safe default. */
+export interface ServerOptions {
+  /** Path that accepts CONNECT (Go's rpc.DefaultRPCPath). Default `/_goRPC_`. */
+  readonly path?: string;
+  /** Path of the debug page. Default `/debug/rpc`. */
+  readonly debugPath?: string;
+  /** Wire formats offered, by `Rpc-Codec` name. Default: every built-in codec. */
+  readonly codecs?: readonly Codec[];
+  /** Codec used when a CONNECT request names none. Default `gob` (what Go's DialHTTP speaks). */
+  readonly defaultCodec?: string;
+  /** Largest message accepted, in bytes, checked before buffering. Default 64 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Deepest nesting accepted in a message. Default 100. */
+  readonly maxDepth?: number;
+  /** Calls running at once per connection; past it the server stops reading that socket. Default 1024. */
+  readonly maxInFlight?: number;
+  /** Time allowed for a client to send its request head, in ms. Default 10 000. */
+  readonly handshakeTimeoutMs?: number;
+  /** Largest request head accepted (answered 431 beyond it). Default 16 KiB. */
+  readonly maxHeadBytes?: number;
+  /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
+  readonly graceMs?: number;
+}
+
+/** ResolvedServerOptions are ServerOptions with every default filled in. */
+export type ResolvedServerOptions = Required<ServerOptions>;
+
+/** resolveServerOptions fills in defaults and checks that the default codec is offered. */
+export function resolveServerOptions(options: ServerOptions, builtins: readonly Codec[]): ResolvedServerOptions {
+  const codecs = options.codecs ?? builtins;
+  const defaultCodec = options.defaultCodec ?? (codecs.some((c) => c.name === 'gob') ? 'gob' : codecs[0]!.name);
+  return {
+    path: options.path ?? DEFAULT_RPC_PATH,
+    debugPath: options.debugPath ?? DEFAULT_DEBUG_PATH,
+    codecs,
+    defaultCodec,
+    maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
+    maxDepth: options.maxDepth ?? 100,
+    maxInFlight: options.maxInFlight ?? 1024,
+    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
+    graceMs: options.graceMs ?? 10_000,
+  };
+}

@@ -1,0 +1,101 @@
+import type { MethodTypes } from '../codec/go-type.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import type { Handler } from './call-context.js';
+
+/** MethodEntry is one registered method and its counters. */
+export interface MethodEntry {
+  readonly service: string;
+  readonly name: string;
+  readonly handler: Handler;
+  /** `this` for the handler: the registered object. */
+  readonly receiver: object;
+  readonly types: MethodTypes | undefined;
+  /** Calls answered (successfully or not). */
+  calls: number;
+  /** Calls answered with an error. */
+  errors: number;
+}
+
+/** ServiceEntry is one registered service. */
+export interface ServiceEntry {
+  readonly name: string;
+  readonly methods: ReadonlyMap<string, MethodEntry>;
+}
+
+/** RegisterOptions tune how a service is registered. */
+export interface RegisterOptions {
+  /** Declared Go types per method name, used by codecs that need kinds (gob). */
+  readonly types?: Readonly<Record<string, MethodTypes>>;
+}
+
+/**
+ * methodNames lists the callable methods of `impl`: functions on the object
+ * and its prototype chain (not Object.prototype), except `constructor` and
+ * names starting with `_`. Getters are not invoked.
+ */
+export function methodNames(impl: object): string[] {
+  const names = new Set<string>();
+  for (let o: object | null = impl; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name === 'constructor' || name.startsWith('_') || names.has(name)) continue;
+      const d = Object.getOwnPropertyDescriptor(o, name);
+      if (d && typeof d.value === 'function') names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/**
+ * Registry maps service names to services, like Go's Server.serviceMap.
+ * Lookups split `Service.Method` at the last dot.
+ */
+export class Registry {
+  private readonly services = new Map<string, ServiceEntry>();
+  /** Cache of `Service.Method` → entry for the hot path. */
+  private readonly byFullName = new Map<string, MethodEntry>();
+
+  /**
+   * add registers `impl` under `name`. It throws an RpcError (code
+   * RPC_REGISTER) with Go's message when the name is empty, already taken,
+   * or the object has no methods.
+   */
+  add(name: string, impl: object, options: RegisterOptions = {}): ServiceEntry {
+    if (typeof impl !== 'object' && typeof impl !== 'function') {
+      throw new RpcError(ErrorCode.Register, `rpc.Register: service ${name} is not an object`);
+    }
+    if (!name) {
+      throw new RpcError(ErrorCode.Register, `rpc.Register: no service name for type ${impl.constructor?.name ?? 'object'}`);
+    }
+    if (this.services.has(name)) throw new RpcError(ErrorCode.Register, `rpc: service already defined: ${name}`);
+    const methods = new Map<string, MethodEntry>();
+    for (const m of methodNames(impl)) {
+      const handler = (impl as Record<string, Handler>)[m]!;
+      methods.set(m, { service: name, name: m, handler, receiver: impl, types: options.types?.[m], calls: 0, errors: 0 });
+    }
+    if (methods.size === 0) {
+      throw new RpcError(ErrorCode.Register, `rpc.Register: type ${name} has no exported methods of suitable type`);
+    }
+    const entry: ServiceEntry = { name, methods };
+    this.services.set(name, entry);
+    for (const [m, e] of methods) this.byFullName.set(`${name}.${m}`, e);
+    return entry;
+  }
+
+  /**
+   * lookup finds the method for `Service.Method`, or returns the error text
+   * Go's server sends for an ill-formed name, unknown service or method.
+   */
+  lookup(serviceMethod: string): MethodEntry | string {
+    const hit = this.byFullName.get(serviceMethod);
+    if (hit) return hit;
+    const dot = serviceMethod.lastIndexOf('.');
+    if (dot < 0) return `rpc: service/method request ill-formed: ${serviceMethod}`;
+    if (!this.services.has(serviceMethod.slice(0, dot))) return `rpc: can't find service ${serviceMethod}`;
+    return `rpc: can't find method ${serviceMethod}`;
+  }
+
+  /** list returns the registered services in registration order. */
+  list(): ServiceEntry[] {
+    return [...this.services.values()];
+  }
+}

@@ -1,0 +1,266 @@
+import { EventEmitter } from 'node:events';
+import type http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { builtinCodecs } from '../codec/builtin.js';
+import type { Codec } from '../codec/codec.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import { CODEC_HEADER, CONNECTED_RESPONSE, requestPath } from '../handshake.js';
+import type { RequestHead } from '../handshake.js';
+import { connectedWithCodec, HeadReader, rejectSocket } from './connect-front.js';
+import type { FrontTarget } from './connect-front.js';
+import { ServerConnection } from './connection.js';
+import type { ConnectionHost } from './connection.js';
+import { createHttpFallback } from './http-fallback.js';
+import type { HttpRoute } from './http-fallback.js';
+import { resolveServerOptions } from './options.js';
+import type { ResolvedServerOptions, ServerOptions } from './options.js';
+import { Registry } from './registry.js';
+import type { RegisterOptions, ServiceEntry } from './registry.js';
+
+/** ServeConnOptions describe a connection handed to {@link Server.serveConn}. */
+export interface ServeConnOptions {
+  /** Codec name; default: the server's default codec. */
+  readonly codec?: string;
+  /** Bytes already read from the socket that belong to the codec. */
+  readonly head?: Uint8Array;
+  /** Request headers to expose to handlers as `ctx.headers`. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Peer address for `ctx.remoteAddress`; default: read from the socket. */
+  readonly remoteAddress?: string;
+}
+
+/** ListenOptions say where {@link Server.listen} binds. */
+export interface ListenOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Host or address; default `127.0.0.1`. */
+  readonly host?: string;
+}
+
+function addressOf(socket: Duplex): string | undefined {
+  const s = socket as Partial<Socket>;
+  if (!s.remoteAddress) return undefined;
+  return s.remoteAddress.includes(':') ? `[${s.remoteAddress}]:${s.remotePort}` : `${s.remoteAddress}:${s.remotePort}`;
+}
+
+function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  return out;
+}
+
+/**
+ * Server serves registered services over HTTP CONNECT, like Go's
+ * rpc.Server with HandleHTTP. `listen()` runs its own front that accepts
+ * Go's bare-LF CONNECT; `serveConn()` serves an already connected socket;
+ * `attach()` serves CONNECT requests of an existing Node http.Server.
+ *
+ * Events: `'connectionError'` (err, connection) when a connection ends
+ * because its peer broke the protocol or a limit.
+ */
+export class Server extends EventEmitter implements ConnectionHost, FrontTarget {
+  /** The registered services. */
+  readonly registry = new Registry();
+  /** The options in force, defaults filled in. */
+  readonly options: ResolvedServerOptions;
+  /** True once close() has been called. */
+  draining = false;
+  private readonly codecs: Map<string, Codec>;
+  private readonly connections = new Set<ServerConnection>();
+  private readonly handshaking = new Set<Socket>();
+  private readonly routes: HttpRoute[] = [];
+  private readonly httpFallback: http.Server;
+  private netServer: net.Server | undefined;
+  private closing: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+
+  constructor(options: ServerOptions = {}) {
+    super();
+    this.options = resolveServerOptions(options, builtinCodecs);
+    this.codecs = new Map(this.options.codecs.map((c) => [c.name, c]));
+    if (!this.codecs.has(this.options.defaultCodec)) {
+      throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
+    }
+    this.httpFallback = createHttpFallback(this.routes);
+  }
+
+  /**
+   * register publishes the methods of `impl` under `name`: every function
+   * on the object and its prototype chain except `constructor` and names
+   * starting with `_`. With no name, a class instance is registered under
+   * its class name (like Go's Register). Throws RpcError (RPC_REGISTER) for
+   * a missing or duplicate name or an object without methods.
+   */
+  register(name: string, impl: object, options?: RegisterOptions): ServiceEntry;
+  register(impl: object): ServiceEntry;
+  register(nameOrImpl: string | object, impl?: object, options?: RegisterOptions): ServiceEntry {
+    if (typeof nameOrImpl === 'string') return this.registry.add(nameOrImpl, impl!, options);
+    const ctorName = (nameOrImpl as { constructor?: { name?: string } }).constructor?.name;
+    return this.registry.add(ctorName === 'Object' ? '' : (ctorName ?? ''), nameOrImpl);
+  }
+
+  /** addHttpRoute adds a handler for non-CONNECT requests, tried before the 405 answer. */
+  addHttpRoute(route: HttpRoute): void {
+    this.routes.push(route);
+  }
+
+  /**
+   * listen starts the server's own front on a TCP port and resolves with
+   * the bound address. Go clients (bare-LF CONNECT) need this front.
+   */
+  listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
+    const { port = 0, host = '127.0.0.1' } = typeof options === 'number' ? { port: options } : options;
+    if (this.netServer) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, 'rpc: server is already listening'));
+    const netServer = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.handleSocket(socket));
+    this.netServer = netServer;
+    return new Promise((resolve, reject) => {
+      netServer.once('error', reject);
+      netServer.listen(port, host, () => {
+        netServer.removeListener('error', reject);
+        resolve(netServer.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** address is where listen() bound, or null before that. */
+  get address(): AddressInfo | null {
+    return (this.netServer?.address() as AddressInfo | null | undefined) ?? null;
+  }
+
+  /**
+   * handleSocket runs the CONNECT front on a socket accepted elsewhere (for
+   * example from your own net.Server): the request head is read and routed
+   * exactly as for sockets accepted by listen().
+   */
+  handleSocket(socket: Socket): void {
+    if (this.draining) {
+      socket.destroy();
+      return;
+    }
+    socket.setNoDelay(true);
+    this.handshaking.add(socket);
+    socket.once('close', () => this.handshaking.delete(socket));
+    new HeadReader(socket, this);
+  }
+
+  /** hasCodec reports whether the server offers a codec of that name. */
+  hasCodec(name: string): boolean {
+    return this.codecs.has(name);
+  }
+
+  /** @internal Called by the front once a CONNECT was accepted. */
+  serveHijacked(socket: Socket, codecName: string, head: RequestHead, rest: Uint8Array): void {
+    this.handshaking.delete(socket);
+    this.serveConn(socket, { codec: codecName, head: rest, headers: head.headers });
+  }
+
+  /** @internal Called by the front for requests that are not CONNECT. */
+  serveHttp(socket: Socket, bytes: Uint8Array): void {
+    this.handshaking.delete(socket);
+    socket.unshift(bytes);
+    this.httpFallback.emit('connection', socket);
+    socket.resume();
+  }
+
+  /**
+   * serveConn serves RPC on an already connected stream (no HTTP
+   * handshake), like Go's ServeConn/ServeCodec. It returns at once; the
+   * connection lives until the peer or close() ends it.
+   */
+  serveConn(socket: Duplex, options: ServeConnOptions = {}): ServerConnection {
+    const codecName = options.codec ?? this.options.defaultCodec;
+    const codec = this.codecs.get(codecName);
+    if (!codec) throw new RpcError(ErrorCode.InvalidArgument, `rpc: codec ${codecName} is not offered by this server`);
+    const conn = new ServerConnection(this, socket, codec.newServerCodec({ maxDepth: this.options.maxDepth }), {
+      codecName,
+      remoteAddress: options.remoteAddress ?? addressOf(socket),
+      headers: options.headers ?? {},
+      maxMessageBytes: this.options.maxMessageBytes,
+      maxInFlight: this.options.maxInFlight,
+    });
+    this.connections.add(conn);
+    if (this.draining) conn.drain();
+    conn.start(options.head);
+    return conn;
+  }
+
+  /**
+   * attach serves CONNECT requests for the RPC path on an existing Node
+   * http.Server (its 'connect' event). Go's own client cannot use this
+   * route: Node's HTTP parser rejects Go's bare-LF CONNECT line, so Go
+   * clients need listen() or handleSocket(). Returns a function that detaches.
+   */
+  attach(httpServer: http.Server): () => void {
+    const onConnect = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
+      if (requestPath(req.url ?? '') !== this.options.path) {
+        if (httpServer.listenerCount('connect') === 1) rejectSocket(socket as Socket, 404, `no RPC endpoint at ${req.url}`);
+        return;
+      }
+      const requested = req.headers[CODEC_HEADER];
+      const codecName = (typeof requested === 'string' ? requested : this.options.defaultCodec).toLowerCase();
+      if (!this.codecs.has(codecName)) {
+        const offered = [...this.codecs.keys()].join(', ');
+        rejectSocket(socket as Socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${offered}`);
+        return;
+      }
+      if (this.draining) {
+        socket.destroy();
+        return;
+      }
+      (socket as Socket).setNoDelay?.(true);
+      socket.write(typeof requested === 'string' ? connectedWithCodec(codecName) : CONNECTED_RESPONSE);
+      this.serveConn(socket, { codec: codecName, head, headers: flattenHeaders(req.headers) });
+    };
+    httpServer.on('connect', onConnect);
+    return () => httpServer.removeListener('connect', onConnect);
+  }
+
+  /** @internal */
+  connectionClosed(conn: ServerConnection): void {
+    this.connections.delete(conn);
+    if (this.draining && this.connections.size === 0) this.drained?.();
+  }
+
+  /** @internal */
+  connectionFailed(conn: ServerConnection, err: Error): void {
+    this.emit('connectionError', err, conn);
+  }
+
+  /** connectionCount is the number of open RPC connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /**
+   * close stops accepting connections, answers new calls on open
+   * connections with `rpc: server is shutting down`, lets running calls
+   * finish for up to `graceMs`, then closes every connection. It resolves
+   * when all are closed. Calling it again returns the same promise.
+   */
+  close(graceMs = this.options.graceMs): Promise<void> {
+    this.closing ??= this.shutdown(graceMs);
+    return this.closing;
+  }
+
+  private async shutdown(graceMs: number): Promise<void> {
+    this.draining = true;
+    const listening = this.netServer
+      ? new Promise<void>((resolve) => this.netServer!.close(() => resolve()))
+      : Promise.resolve();
+    for (const socket of this.handshaking) socket.destroy();
+    this.httpFallback.closeAllConnections();
+    if (this.connections.size > 0) {
+      const allClosed = new Promise<void>((resolve) => (this.drained = resolve));
+      for (const conn of this.connections) conn.drain();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([allClosed, grace]);
+      clearTimeout(timer);
+      for (const conn of this.connections) conn.destroy();
+      if (this.connections.size > 0) await allClosed;
+    }
+    await listening;
+  }
+}
