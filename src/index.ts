@@ -17,6 +17,8 @@ export type { ErrorCodeValue } from './errors.js';
 export { builtinCodecs, findCodec } from './codec/builtin.js';
 export { msgpackCodec } from './codec/msgpack.js';
 export { jsonCodec } from './codec/json.js';
+export { gobCodec } from './codec/gob.js';
+export type { GobInterfaceValue } from './codec/gob.js';
 export type { Codec, ServerCodec, ClientCodec, Measure, ServerMessage, ClientResponse, CodecOptions } from './codec/codec.js';
 export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
 export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './handshake.js';

@@ -200,7 +200,9 @@ export class Client {
   /** terminate fails every pending call with `err` and refuses later calls. */
   private terminate(err: RpcError): void {
     if (!this.shutdown) {
-      this.shutdown = new RpcError(ErrorCode.Shutdown, 'rpc: connection is shut down', { cause: this.closedByUser ? undefined : err });
+      this.shutdown = this.closedByUser
+        ? new RpcError(ErrorCode.Shutdown, 'rpc: connection is shut down')
+        : new RpcError(ErrorCode.Shutdown, `rpc: connection is shut down: ${err.message}`, { cause: err });
     }
     const reason = this.closedByUser ? this.shutdown : err;
     const calls = [...this.pending.values()];

@@ -11,7 +11,7 @@ export interface CallContext {
   readonly headers: Readonly<Record<string, string>>;
   /** The wire format of the connection: `gob`, `json` or `msgpack`. */
   readonly codec: string;
-  /** Aborts when the connection goes away; pass it to work that should stop then. */
+  /** Aborts when the peer closes or the connection drops; pass it to work that should stop then. */
   readonly signal: AbortSignal;
 }
 

@@ -116,7 +116,7 @@ export class HeadReader {
       return;
     }
     if (head.method !== 'CONNECT') {
-      this.target.serveHttp(this.socket, buf);
+      this.target.serveHttp(this.socket, Buffer.concat([withCrlf(buf.subarray(0, headEnd)), buf.subarray(headEnd)]));
       return;
     }
     const options = this.target.options;
@@ -133,6 +133,11 @@ export class HeadReader {
     this.socket.write(head.headers[CODEC_HEADER] === undefined ? CONNECTED_RESPONSE : connectedWithCodec(codecName));
     this.target.serveHijacked(this.socket, codecName, head, buf.subarray(headEnd));
   }
+}
+
+/** withCrlf rewrites bare-LF line ends of a head to CRLF, which Node's HTTP parser requires. */
+function withCrlf(head: Buffer): Buffer {
+  return Buffer.from(head.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
 }
 
 /**

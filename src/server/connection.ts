@@ -223,8 +223,14 @@ export class ServerConnection {
     this.socket.destroy();
   }
 
+  /**
+   * onEnd: the peer closed its sending side. Running calls are told (their
+   * signal aborts) but may still reply: a peer that only half-closed gets
+   * the replies, a vanished one does not care.
+   */
   private onEnd(): void {
     this.readEnded = true;
+    this.abort.abort(new RpcError(ErrorCode.ConnectionLost, 'rpc: peer closed the connection'));
     if (this.inFlight === 0) this.endWhenFlushed();
   }
 

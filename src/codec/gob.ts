@@ -1,0 +1,175 @@
+import { ErrorCode, RpcError } from '../errors.js';
+import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import type { GoType } from './go-type.js';
+import { isRecoverable, StreamDecoder } from './gob/decoder.js';
+import { EMPTY_STRUCT, structOf, T, topType } from './gob/enc-type.js';
+import { StreamEncoder } from './gob/encoder.js';
+import { encodeError, protocolError } from './gob/errors.js';
+import { measureGob } from './gob/framing.js';
+
+export type { GobInterfaceValue } from './gob/decoder.js';
+export { measureGob } from './gob/framing.js';
+
+/** net/rpc's request header, `rpc.Request{ServiceMethod string; Seq uint64}`. */
+const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [T.string, T.uint]);
+/** net/rpc's response header, `rpc.Response{ServiceMethod string; Seq uint64; Error string}`. */
+const RESPONSE = structOf('Response', ['ServiceMethod', 'Seq', 'Error'], [T.string, T.uint, T.string]);
+
+interface Header {
+  readonly serviceMethod: string;
+  readonly seq: number | bigint;
+  readonly error: string;
+}
+
+function readHeader(v: unknown): Header {
+  if (typeof v !== 'object' || v === null) throw protocolError('header is not a struct');
+  const h = v as { ServiceMethod?: unknown; Seq?: unknown; Error?: unknown };
+  const serviceMethod = h.ServiceMethod;
+  const seq = h.Seq;
+  const error = h.Error ?? '';
+  if (typeof serviceMethod !== 'string' || (typeof seq !== 'number' && typeof seq !== 'bigint') || typeof error !== 'string') {
+    throw protocolError('header is not an rpc.Request or rpc.Response');
+  }
+  if (seq < 0) throw protocolError('negative sequence number');
+  return { serviceMethod, seq, error };
+}
+
+function asEncodeError(err: unknown): RpcError {
+  if (err instanceof RpcError && err.code === ErrorCode.Encode) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new RpcError(ErrorCode.Encode, `rpc: gob: ${message}`, { cause: err });
+}
+
+/**
+ * bodyType is the type a call's body travels as: its GoType when given,
+ * otherwise inferred from the value; undefined (no argument or reply) is
+ * sent as an empty struct, which Go decodes into any struct type.
+ */
+function bodyType(v: unknown, goType: GoType | undefined, maxDepth: number) {
+  if (goType === undefined && v === undefined) return EMPTY_STRUCT;
+  return topType(v, goType, maxDepth);
+}
+
+class GobServerCodec implements ServerCodec {
+  readonly measure = measureGob;
+  private readonly dec: StreamDecoder;
+  private readonly enc: StreamEncoder;
+  private readonly maxDepth: number;
+  private header: Header | null = null;
+
+  constructor(options: CodecOptions) {
+    this.maxDepth = options.maxDepth;
+    this.dec = new StreamDecoder(options.maxDepth);
+    this.enc = new StreamEncoder(options.maxDepth);
+  }
+
+  decodeFrame(frame: Uint8Array): ServerMessage | undefined {
+    const header = this.header;
+    if (header === null) {
+      const res = this.dec.decodeFrame(frame);
+      if (res.kind === 'value') this.header = readHeader(res.value);
+      return undefined;
+    }
+    let args: unknown;
+    try {
+      const res = this.dec.decodeFrame(frame);
+      if (res.kind !== 'value') return undefined;
+      args = res.value;
+    } catch (err) {
+      if (!isRecoverable(err)) throw err;
+      this.header = null;
+      return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args: undefined, argsError: err as Error };
+    }
+    this.header = null;
+    return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args };
+  }
+
+  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array {
+    if (typeof id !== 'number' && typeof id !== 'bigint') throw encodeError(`invalid call id ${String(id)}`);
+    const enc = this.enc;
+    enc.begin();
+    try {
+      enc.encode({ ServiceMethod: serviceMethod, Seq: id, Error: error ?? '' }, RESPONSE);
+      if (error !== null) enc.encode({}, EMPTY_STRUCT);
+      else enc.encode(reply, bodyType(reply, replyType, this.maxDepth));
+      return enc.finish();
+    } catch (err) {
+      enc.rollback();
+      throw asEncodeError(err);
+    }
+  }
+}
+
+class GobClientCodec implements ClientCodec {
+  readonly measure = measureGob;
+  private readonly dec: StreamDecoder;
+  private readonly enc: StreamEncoder;
+  private readonly maxDepth: number;
+  private header: Header | null = null;
+
+  constructor(options: CodecOptions) {
+    this.maxDepth = options.maxDepth;
+    this.dec = new StreamDecoder(options.maxDepth);
+    this.enc = new StreamEncoder(options.maxDepth);
+  }
+
+  encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array {
+    const enc = this.enc;
+    enc.begin();
+    try {
+      enc.encode({ ServiceMethod: serviceMethod, Seq: seq }, REQUEST);
+      enc.encode(args, bodyType(args, argsType, this.maxDepth));
+      return enc.finish();
+    } catch (err) {
+      enc.rollback();
+      throw asEncodeError(err);
+    }
+  }
+
+  decodeFrame(frame: Uint8Array): ClientResponse | undefined {
+    const header = this.header;
+    if (header === null) {
+      const res = this.dec.decodeFrame(frame);
+      if (res.kind === 'value') this.header = readHeader(res.value);
+      return undefined;
+    }
+    const seq = Number(header.seq);
+    let reply: unknown;
+    try {
+      const res = this.dec.decodeFrame(frame);
+      if (res.kind !== 'value') return undefined;
+      reply = res.value;
+    } catch (err) {
+      if (!isRecoverable(err)) throw err;
+      this.header = null;
+      return { seq, error: header.error !== '' ? header.error : (err as Error).message, reply: undefined };
+    }
+    this.header = null;
+    if (header.error !== '') return { seq, error: header.error, reply: undefined };
+    return { seq, error: null, reply };
+  }
+}
+
+/**
+ * gobCodec speaks Go's encoding/gob as net/rpc uses it: one gob stream per
+ * direction for the life of the connection, each call a `Request` header
+ * value then the argument value, each reply a `Response` header value then
+ * the reply value (an empty struct when Error is set).
+ *
+ * Decoded values follow {@link StreamDecoder}'s mapping (ints beyond
+ * ±(2^53-1) as bigint, string-keyed maps as objects, other maps as Map,
+ * interfaces as `{type, value}`, time.Time as Date). Encoded values take
+ * their Go kinds from the GoType when one is given and are inferred from the
+ * JavaScript value otherwise (see `inferType`). A body that is well framed
+ * but cannot be represented becomes `argsError` on the server and an error
+ * response on the client; malformed bytes throw ProtocolError.
+ */
+export const gobCodec: Codec = {
+  name: 'gob',
+  newServerCodec(options: CodecOptions): ServerCodec {
+    return new GobServerCodec(options);
+  },
+  newClientCodec(options: CodecOptions): ClientCodec {
+    return new GobClientCodec(options);
+  },
+};

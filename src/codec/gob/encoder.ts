@@ -1,0 +1,373 @@
+import { RpcError } from '../../errors.js';
+import { EK, inferType, type EncType } from './enc-type.js';
+import { encodeError } from './errors.js';
+import { encodeGoTime } from './time.js';
+import { GobWriter } from './writer.js';
+
+/** First type id this encoder assigns (the first id Go's encoder gives a user type). */
+export const FIRST_SENT_ID = 65;
+
+/**
+ * StreamEncoder writes one direction of a gob stream. It assigns type ids
+ * (one per distinct EncType signature) and sends each type definition once.
+ * A message group is built with begin(), encode()…, finish(); when encoding
+ * throws, rollback() forgets the ids the group assigned, so the stream's
+ * state is as if the group was never attempted.
+ */
+export class StreamEncoder {
+  private readonly ids = new Map<string, number>();
+  private nextId = FIRST_SENT_ID;
+  private readonly added: string[] = [];
+  private readonly out = new GobWriter();
+  private readonly body = new GobWriter();
+  private readonly maxDepth: number;
+
+  constructor(maxDepth: number) {
+    this.maxDepth = maxDepth;
+  }
+
+  /** begin starts a message group. */
+  begin(): void {
+    this.out.pos = 0;
+    this.added.length = 0;
+  }
+
+  /** finish returns the group's bytes (a copy). */
+  finish(): Uint8Array {
+    this.added.length = 0;
+    return this.out.take(0);
+  }
+
+  /** rollback discards the group and the type ids it assigned. */
+  rollback(): void {
+    for (const sig of this.added) this.ids.delete(sig);
+    this.nextId -= this.added.length;
+    this.added.length = 0;
+    this.out.pos = 0;
+  }
+
+  /** encode appends the type definitions `v` needs and then the value message. */
+  encode(v: unknown, t: EncType): void {
+    const b = this.body;
+    b.pos = 0;
+    const id = this.typeId(t, 0);
+    const start = b.beginLength();
+    b.writeInt(id);
+    this.top(b, t, v, 1);
+    b.endLength(start);
+    this.out.writeRaw(b.buf.subarray(0, b.pos));
+  }
+
+  private top(b: GobWriter, t: EncType, v: unknown, depth: number): void {
+    if (t.k === EK.Struct) {
+      this.struct(b, t, v, depth);
+      return;
+    }
+    if (v === null || v === undefined) throw encodeError('cannot encode a nil value');
+    b.writeUint(0);
+    this.value(b, t, v, depth);
+  }
+
+  /** typeId returns the wire id of t, sending its definition (and its parts') first if needed. */
+  private typeId(t: EncType, depth: number): number {
+    if (t.k <= EK.Interface) return t.k;
+    const known = this.ids.get(t.sig);
+    if (known !== undefined) return known;
+    if (depth > this.maxDepth) throw encodeError(`type nests deeper than ${this.maxDepth} levels`);
+    const id = this.nextId++;
+    this.ids.set(t.sig, id);
+    this.added.push(t.sig);
+    const o = this.out;
+    let elemId = 0;
+    let keyId = 0;
+    let fieldIds: number[] | null = null;
+    if (t.key !== null) keyId = this.typeId(t.key, depth + 1);
+    if (t.elem !== null) elemId = this.typeId(t.elem, depth + 1);
+    if (t.k === EK.Struct) {
+      fieldIds = [];
+      for (const ft of t.fieldTypes) fieldIds.push(this.typeId(ft, depth + 1));
+    }
+    const s = o.beginLength();
+    o.writeInt(-id);
+    switch (t.k) {
+      case EK.Array:
+        o.writeUint(1);
+        this.common(t.name, id);
+        o.writeUint(1);
+        o.writeInt(elemId);
+        if (t.len > 0) {
+          o.writeUint(1);
+          o.writeInt(t.len);
+        }
+        break;
+      case EK.Slice:
+        o.writeUint(2);
+        this.common(t.name, id);
+        o.writeUint(1);
+        o.writeInt(elemId);
+        break;
+      case EK.Struct: {
+        o.writeUint(3);
+        this.common(t.name, id);
+        const n = t.fieldNames.length;
+        if (n > 0) {
+          o.writeUint(1);
+          o.writeUint(n);
+          for (let i = 0; i < n; i++) {
+            const name = t.fieldNames[i]!;
+            if (name !== '') {
+              o.writeUint(1);
+              o.writeString(name);
+              o.writeUint(1);
+            } else {
+              o.writeUint(2);
+            }
+            o.writeInt(fieldIds![i]!);
+            o.writeUint(0);
+          }
+        }
+        break;
+      }
+      case EK.Map:
+        o.writeUint(4);
+        this.common(t.name, id);
+        o.writeUint(1);
+        o.writeInt(keyId);
+        o.writeUint(1);
+        o.writeInt(elemId);
+        break;
+      default: // EK.Time: a GobEncoder, as Go sends time.Time
+        o.writeUint(5);
+        this.common('Time', id);
+        break;
+    }
+    o.writeUint(0); // end of the xxxType struct
+    o.writeUint(0); // end of wireType
+    o.endLength(s);
+    return id;
+  }
+
+  /** common writes field 0 (CommonType{Name, Id}) of a type struct. */
+  private common(name: string, id: number): void {
+    const o = this.out;
+    o.writeUint(1);
+    if (name !== '') {
+      o.writeUint(1);
+      o.writeString(name);
+      o.writeUint(1);
+    } else {
+      o.writeUint(2);
+    }
+    o.writeInt(id);
+    o.writeUint(0);
+  }
+
+  private struct(b: GobWriter, t: EncType, v: unknown, depth: number): void {
+    if (depth > this.maxDepth) throw encodeError(`value nests deeper than ${this.maxDepth} levels`);
+    if (v === null || v === undefined) {
+      if (depth === 1) {
+        b.writeUint(0);
+        return;
+      }
+      throw encodeError('cannot encode a nil struct');
+    }
+    if (typeof v !== 'object' || Array.isArray(v)) throw encodeError(`cannot encode ${describe(v)} as a struct`);
+    const obj = v as Record<string, unknown>;
+    const names = t.fieldNames;
+    const types = t.fieldTypes;
+    let last = -1;
+    for (let i = 0; i < names.length; i++) {
+      const x = obj[names[i]!];
+      if (x === null || x === undefined) continue;
+      const ft = types[i]!;
+      if (isZero(ft, x)) continue;
+      b.writeUint(i - last);
+      last = i;
+      if (ft.k === EK.Struct) this.struct(b, ft, x, depth + 1);
+      else this.value(b, ft, x, depth + 1);
+    }
+    b.writeUint(0);
+  }
+
+  private value(b: GobWriter, t: EncType, v: unknown, depth: number): void {
+    switch (t.k) {
+      case EK.Bool:
+        if (typeof v !== 'boolean') throw mismatch('bool', v);
+        b.writeUint(v ? 1 : 0);
+        return;
+      case EK.Int:
+        writeInt(b, v, t.bits);
+        return;
+      case EK.Uint:
+        writeUint(b, v, t.bits);
+        return;
+      case EK.Float:
+        if (typeof v !== 'number') throw mismatch('float', v);
+        b.writeFloat(v);
+        return;
+      case EK.Bytes:
+        if (!(v instanceof Uint8Array)) throw mismatch('[]byte', v);
+        b.writeBytes(v);
+        return;
+      case EK.String:
+        if (typeof v !== 'string') throw mismatch('string', v);
+        b.writeString(v);
+        return;
+      case EK.Complex: {
+        if (typeof v === 'number') {
+          b.writeFloat(v);
+          b.writeFloat(0);
+          return;
+        }
+        const c = v as { real?: unknown; imag?: unknown } | null;
+        if (typeof c !== 'object' || c === null || typeof c.real !== 'number' || typeof c.imag !== 'number') throw mismatch('complex ({real, imag})', v);
+        b.writeFloat(c.real);
+        b.writeFloat(c.imag);
+        return;
+      }
+      case EK.Interface:
+        this.iface(b, v, depth);
+        return;
+      case EK.Struct:
+        this.struct(b, t, v, depth);
+        return;
+      case EK.Array:
+      case EK.Slice: {
+        if (depth > this.maxDepth) throw encodeError(`value nests deeper than ${this.maxDepth} levels`);
+        if (!Array.isArray(v)) throw mismatch(t.k === EK.Slice ? 'slice' : 'array', v);
+        if (t.k === EK.Array && v.length !== t.len) throw encodeError(`array of length ${v.length} for [${t.len}] type`);
+        b.writeUint(v.length);
+        const elem = t.elem!;
+        for (let i = 0; i < v.length; i++) this.element(b, elem, v[i], depth + 1);
+        return;
+      }
+      case EK.Map: {
+        if (depth > this.maxDepth) throw encodeError(`value nests deeper than ${this.maxDepth} levels`);
+        const key = t.key!;
+        const elem = t.elem!;
+        if (v instanceof Map) {
+          b.writeUint(v.size);
+          for (const [k, x] of v) {
+            this.element(b, key, k, depth + 1);
+            this.element(b, elem, x, depth + 1);
+          }
+          return;
+        }
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) throw mismatch('map', v);
+        const obj = v as Record<string, unknown>;
+        const keys = Object.keys(obj);
+        b.writeUint(keys.length);
+        for (const k of keys) {
+          this.element(b, key, k, depth + 1);
+          this.element(b, elem, obj[k], depth + 1);
+        }
+        return;
+      }
+      default: {
+        if (!(v instanceof Date)) throw mismatch('time.Time (Date)', v);
+        const bytes = encodeGoTime(v);
+        if (bytes === null) throw encodeError('cannot encode an invalid Date');
+        b.writeBytes(bytes);
+      }
+    }
+  }
+
+  private element(b: GobWriter, t: EncType, v: unknown, depth: number): void {
+    if (v === null || v === undefined) {
+      if (t.k === EK.Interface) {
+        b.writeUint(0);
+        return;
+      }
+      throw encodeError('cannot encode a nil element');
+    }
+    this.value(b, t, v, depth);
+  }
+
+  private iface(b: GobWriter, v: unknown, depth: number): void {
+    if (v === null || v === undefined) {
+      b.writeUint(0);
+      return;
+    }
+    if (depth > this.maxDepth) throw encodeError(`value nests deeper than ${this.maxDepth} levels`);
+    const iv = v as { type?: unknown; value?: unknown };
+    if (typeof iv !== 'object' || typeof iv.type !== 'string' || iv.type === '') {
+      throw encodeError('an interface value must be { type: registeredGoName, value } or null');
+    }
+    const ct = inferType(iv.value, this.maxDepth);
+    if (ct === null) throw encodeError(`cannot infer the concrete type of interface value ${JSON.stringify(iv.type)}`);
+    b.writeString(iv.type);
+    b.writeInt(this.typeId(ct, 0));
+    const start = b.beginLength();
+    this.top(b, ct, iv.value, depth + 1);
+    b.endLength(start);
+  }
+}
+
+function isZero(t: EncType, x: unknown): boolean {
+  switch (t.k) {
+    case EK.Bool:
+      return x === false;
+    case EK.Int:
+    case EK.Uint:
+    case EK.Float:
+      return x === 0 || x === 0n;
+    case EK.String:
+      return x === '';
+    case EK.Bytes:
+    case EK.Slice:
+      return (x instanceof Uint8Array || Array.isArray(x)) && x.length === 0;
+    case EK.Map:
+      if (x instanceof Map) return x.size === 0;
+      if (typeof x !== 'object') return false;
+      for (const _ in x) return false;
+      return true;
+    case EK.Complex: {
+      const c = x as { real?: unknown; imag?: unknown };
+      return x === 0 || (typeof c === 'object' && c.real === 0 && c.imag === 0);
+    }
+    default:
+      return false;
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+function mismatch(want: string, v: unknown): RpcError {
+  return encodeError(`cannot encode ${describe(v)} as ${want}`);
+}
+
+function writeInt(b: GobWriter, v: unknown, bits: number): void {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v)) throw encodeError(`cannot encode ${v} as an int`);
+    const lim = 2 ** (bits - 1);
+    if (v < -lim || v >= lim) throw encodeError(`${v} overflows int${bits}`);
+    b.writeInt(v);
+    return;
+  }
+  if (typeof v === 'bigint') {
+    const lim = 1n << BigInt(bits - 1);
+    if (v < -lim || v >= lim) throw encodeError(`${v} overflows int${bits}`);
+    b.writeIntBig(v);
+    return;
+  }
+  throw mismatch('int', v);
+}
+
+function writeUint(b: GobWriter, v: unknown, bits: number): void {
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < 0) throw encodeError(`cannot encode ${v} as a uint`);
+    if (v >= 2 ** bits) throw encodeError(`${v} overflows uint${bits}`);
+    b.writeUint(v);
+    return;
+  }
+  if (typeof v === 'bigint') {
+    if (v < 0n || v >= 1n << BigInt(bits)) throw encodeError(`${v} overflows uint${bits}`);
+    b.writeUintBig(v);
+    return;
+  }
+  throw mismatch('uint', v);
+}

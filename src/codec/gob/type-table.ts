@@ -1,0 +1,261 @@
+import { protocolError, UnsupportedValueError } from './errors.js';
+import type { GobReader } from './reader.js';
+
+/** Kind numbers of decoded gob types (the scalar ones equal their type ids). */
+export const K = {
+  Bool: 1,
+  Int: 2,
+  Uint: 3,
+  Float: 4,
+  Bytes: 5,
+  String: 6,
+  Complex: 7,
+  Interface: 8,
+  Array: 9,
+  Slice: 10,
+  Struct: 11,
+  Map: 12,
+  /** GobEncoder / BinaryMarshaler / TextMarshaler: an opaque byte payload. */
+  External: 13,
+} as const;
+
+/** Lowest type id a sender may define (ids below are predefined by gob). */
+export const FIRST_USER_ID = 64;
+
+/** Most type definitions accepted on one stream (bounds the table's memory). */
+export const MAX_TYPES = 65536;
+
+/**
+ * DecType is a type the peer defined (or a predefined one). Child types are
+ * linked by reference once `resolved` is set; until then only the ids are known.
+ */
+export class DecType {
+  kind: number;
+  id: number;
+  name: string;
+  /** Array length. */
+  len = 0;
+  elemId = 0;
+  keyId = 0;
+  fieldIds: number[] = [];
+  fieldNames: string[] = [];
+  elem: DecType | null = null;
+  key: DecType | null = null;
+  fields: DecType[] = [];
+  resolved: boolean;
+  /** An External type named Time: decoded as a Date when its bytes are a valid time.Time. */
+  isTime = false;
+  /** Used by resolve() to find cycles of arrays. */
+  mark = 0;
+
+  constructor(kind: number, id: number, name: string, resolved: boolean) {
+    this.kind = kind;
+    this.id = id;
+    this.name = name;
+    this.resolved = resolved;
+  }
+}
+
+const predefined: DecType[] = [];
+for (const [name, kind] of [
+  ['bool', K.Bool],
+  ['int', K.Int],
+  ['uint', K.Uint],
+  ['float', K.Float],
+  ['bytes', K.Bytes],
+  ['string', K.String],
+  ['complex', K.Complex],
+  ['interface', K.Interface],
+] as const) {
+  predefined[kind] = new DecType(kind, kind, name, true);
+}
+
+/** badField rejects a field number the type-definition structs do not have (Go never sends one). */
+function badField(where: string, field: number): never {
+  throw protocolError(`unknown field ${field} in ${where}`);
+}
+
+/** readCommon reads a CommonType {Name string; Id int} and returns the name. */
+function readCommon(r: GobReader): string {
+  let name = '';
+  let field = -1;
+  for (;;) {
+    const d = r.readSmallUint('field delta');
+    if (d === 0) return name;
+    field += d;
+    if (field === 0) name = r.readString();
+    else if (field === 1) r.readSmallInt('type id');
+    else badField('CommonType', field);
+  }
+}
+
+function readTypeId(r: GobReader): number {
+  const id = r.readSmallInt('type id');
+  if (id <= 0) throw protocolError(`invalid type id ${id}`);
+  return id;
+}
+
+/** readFieldList reads []*fieldType into t. */
+function readFieldList(r: GobReader, t: DecType): void {
+  const n = r.readCount('struct field count', 1);
+  for (let i = 0; i < n; i++) {
+    let name = '';
+    let id = 0;
+    let field = -1;
+    for (;;) {
+      const d = r.readSmallUint('field delta');
+      if (d === 0) break;
+      field += d;
+      if (field === 0) name = r.readString();
+      else if (field === 1) id = readTypeId(r);
+      else badField('fieldType', field);
+    }
+    if (id === 0) throw protocolError(`struct field ${JSON.stringify(name)} has no type`);
+    if (name === '__proto__') throw protocolError('invalid struct field name __proto__');
+    t.fieldNames.push(name);
+    t.fieldIds.push(id);
+  }
+}
+
+/**
+ * readWireType reads a wireType value (the body of a type definition
+ * message) and returns the unresolved type it defines as `id`.
+ * The layout is fixed, so this reads without recursion.
+ */
+export function readWireType(r: GobReader, id: number): DecType {
+  let t: DecType | null = null;
+  let field = -1;
+  for (;;) {
+    const d = r.readSmallUint('field delta');
+    if (d === 0) break;
+    field += d;
+    if (t !== null) throw protocolError(`type ${id} defines more than one kind`);
+    let kind: number;
+    switch (field) {
+      case 0: kind = K.Array; break;
+      case 1: kind = K.Slice; break;
+      case 2: kind = K.Struct; break;
+      case 3: kind = K.Map; break;
+      case 4: case 5: case 6: kind = K.External; break;
+      default: badField('wireType', field);
+    }
+    t = new DecType(kind, id, '', false);
+    let f = -1;
+    for (;;) {
+      const fd = r.readSmallUint('field delta');
+      if (fd === 0) break;
+      f += fd;
+      if (f === 0) {
+        t.name = readCommon(r);
+        continue;
+      }
+      switch (kind) {
+        case K.Array:
+          if (f === 1) t.elemId = readTypeId(r);
+          else if (f === 2) {
+            const len = r.readSmallInt('array length');
+            if (len < 0) throw protocolError(`negative array length ${len}`);
+            t.len = len;
+          } else badField('arrayType', f);
+          break;
+        case K.Slice:
+          if (f === 1) t.elemId = readTypeId(r);
+          else badField('sliceType', f);
+          break;
+        case K.Struct:
+          if (f === 1) readFieldList(r, t);
+          else badField('structType', f);
+          break;
+        case K.Map:
+          if (f === 1) t.keyId = readTypeId(r);
+          else if (f === 2) t.elemId = readTypeId(r);
+          else badField('mapType', f);
+          break;
+        default:
+          badField('gobEncoderType', f);
+      }
+    }
+    if ((kind === K.Array || kind === K.Slice || kind === K.Map) && t.elemId === 0) {
+      throw protocolError(`type ${id} has no element type`);
+    }
+    if (kind === K.Map && t.keyId === 0) throw protocolError(`map type ${id} has no key type`);
+    if (kind === K.External) t.isTime = t.name === 'Time' || t.name === 'time.Time';
+  }
+  if (t === null) throw protocolError(`empty type definition for id ${id}`);
+  t.resolved = t.kind === K.External;
+  return t;
+}
+
+/**
+ * TypeTable is one stream's decode-side type table: the predefined types
+ * plus the sender's definitions, keyed by the sender's ids.
+ */
+export class TypeTable {
+  private readonly types = new Map<number, DecType>();
+  private stamp = 0;
+
+  /** define records a type definition; ids must be new and not predefined. */
+  define(t: DecType): void {
+    if (t.id < FIRST_USER_ID) throw protocolError(`type definition for reserved id ${t.id}`);
+    if (this.types.has(t.id)) throw protocolError(`duplicate type id ${t.id}`);
+    if (this.types.size >= MAX_TYPES) throw protocolError(`more than ${MAX_TYPES} type definitions`);
+    this.types.set(t.id, t);
+  }
+
+  /** forget removes a definition (used to retry a value that spanned messages). */
+  forget(id: number): void {
+    this.types.delete(id);
+  }
+
+  private lookup(id: number): DecType {
+    const t = predefined[id] ?? this.types.get(id);
+    if (t !== undefined) return t;
+    if (id >= 16 && id < FIRST_USER_ID) throw new UnsupportedValueError(`rpc: gob: unsupported predefined type id ${id}`);
+    throw protocolError(`undefined type id ${id}`);
+  }
+
+  /**
+   * get returns the type `id` with every type it reaches linked. It throws
+   * a ProtocolError when one of them is undefined, or when arrays contain
+   * themselves (a value of such a type could never end). Iterative.
+   */
+  get(id: number): DecType {
+    const root = this.lookup(id);
+    if (root.resolved) return root;
+    const pending: DecType[] = [root];
+    const linked: DecType[] = [];
+    const seen = new Set<DecType>([root]);
+    while (pending.length > 0) {
+      const t = pending.pop()!;
+      linked.push(t);
+      if (t.elemId !== 0) t.elem = this.lookup(t.elemId);
+      if (t.keyId !== 0) t.key = this.lookup(t.keyId);
+      if (t.kind === K.Struct) {
+        const fields: DecType[] = [];
+        for (const fid of t.fieldIds) fields.push(this.lookup(fid));
+        t.fields = fields;
+      }
+      for (const c of [t.elem, t.key, ...t.fields]) {
+        if (c !== null && !c.resolved && !seen.has(c)) {
+          seen.add(c);
+          pending.push(c);
+        }
+      }
+    }
+    // Arrays have one out-edge each: walk chains of arrays, stamping each
+    // walk, to find a cycle in linear time.
+    for (const t of linked) {
+      if (t.kind !== K.Array || t.mark !== 0) continue;
+      const s = ++this.stamp;
+      let c: DecType | null = t;
+      while (c !== null && c.kind === K.Array && !c.resolved) {
+        if (c.mark === s) throw protocolError(`array type ${c.id} contains itself`);
+        if (c.mark !== 0) break;
+        c.mark = s;
+        c = c.elem;
+      }
+    }
+    for (const t of linked) t.resolved = true;
+    return root;
+  }
+}

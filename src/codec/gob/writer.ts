@@ -1,0 +1,173 @@
+const TWO32 = 4294967296;
+const MAX_PREFIX = 9;
+
+/**
+ * GobWriter appends gob's primitive encodings to a growable buffer that is
+ * reused between messages. `take()` returns a copy of what was written.
+ */
+export class GobWriter {
+  buf: Uint8Array = new Uint8Array(256);
+  pos = 0;
+  private readonly scratch = new Uint8Array(8);
+  private readonly view = new DataView(this.scratch.buffer);
+  private readonly text = new TextEncoder();
+
+  /** ensure makes room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  /** writeUint appends a non-negative integer number (up to 2^64-1). */
+  writeUint(n: number): void {
+    if (n < 128) {
+      this.ensure(1);
+      this.buf[this.pos++] = n;
+      return;
+    }
+    if (n > 9007199254740991) {
+      this.writeUintBig(BigInt(n));
+      return;
+    }
+    this.ensure(9);
+    const buf = this.buf;
+    let hi = Math.floor(n / TWO32);
+    let lo = n >>> 0;
+    let count: number;
+    if (hi === 0) count = lo < 0x100 ? 1 : lo < 0x10000 ? 2 : lo < 0x1000000 ? 3 : 4;
+    else count = 4 + (hi < 0x100 ? 1 : hi < 0x10000 ? 2 : hi < 0x1000000 ? 3 : 4);
+    buf[this.pos] = 256 - count;
+    let p = this.pos + count;
+    this.pos = p + 1;
+    for (let i = 0; i < count; i++) {
+      if (i < 4) {
+        buf[p--] = lo & 0xff;
+        lo >>>= 8;
+      } else {
+        buf[p--] = hi & 0xff;
+        hi >>>= 8;
+      }
+    }
+  }
+
+  /** writeUintBig appends a bigint in [0, 2^64). */
+  writeUintBig(n: bigint): void {
+    if (n < 9007199254740992n) {
+      this.writeUint(Number(n));
+      return;
+    }
+    this.ensure(9);
+    const buf = this.buf;
+    let count = 0;
+    for (let v = n; v > 0n; v >>= 8n) count++;
+    buf[this.pos] = 256 - count;
+    let p = this.pos + count;
+    this.pos = p + 1;
+    for (let v = n; v > 0n; v >>= 8n) buf[p--] = Number(v & 0xffn);
+  }
+
+  /** writeInt appends a signed integer number (within int64). */
+  writeInt(n: number): void {
+    if (n >= 0) {
+      if (n < 4503599627370496) this.writeUint(n * 2);
+      else this.writeIntBig(BigInt(n));
+    } else if (n > -4503599627370496) {
+      this.writeUint(-n * 2 - 1);
+    } else {
+      this.writeIntBig(BigInt(n));
+    }
+  }
+
+  /** writeIntBig appends a bigint in [-2^63, 2^63). */
+  writeIntBig(n: bigint): void {
+    this.writeUintBig(n < 0n ? ((-n - 1n) << 1n) | 1n : n << 1n);
+  }
+
+  /** writeFloat appends a float64 (bits byte-reversed, as a uint). */
+  writeFloat(f: number): void {
+    const s = this.scratch;
+    this.view.setFloat64(0, f, true);
+    let i = 0;
+    while (i < 8 && s[i] === 0) i++;
+    this.ensure(9);
+    const buf = this.buf;
+    if (i === 8) {
+      buf[this.pos++] = 0;
+      return;
+    }
+    if (i === 7 && s[7]! < 128) {
+      buf[this.pos++] = s[7]!;
+      return;
+    }
+    buf[this.pos++] = 256 - (8 - i);
+    for (; i < 8; i++) buf[this.pos++] = s[i]!;
+  }
+
+  /** writeString appends a length-prefixed UTF-8 string. */
+  writeString(s: string): void {
+    const len = s.length;
+    if (len < 128) {
+      this.ensure(len + 1);
+      const buf = this.buf;
+      const start = this.pos;
+      let i = 0;
+      for (; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 128) break;
+        buf[start + 1 + i] = c;
+      }
+      if (i === len) {
+        buf[start] = len;
+        this.pos = start + 1 + len;
+        return;
+      }
+    }
+    const bytes = this.text.encode(s);
+    this.writeUint(bytes.length);
+    this.writeRaw(bytes);
+  }
+
+  /** writeBytes appends a length-prefixed byte slice. */
+  writeBytes(b: Uint8Array): void {
+    this.writeUint(b.length);
+    this.writeRaw(b);
+  }
+
+  /** writeRaw appends bytes as they are. */
+  writeRaw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** beginLength reserves room for a uint length and returns where it starts. */
+  beginLength(): number {
+    this.ensure(MAX_PREFIX);
+    const start = this.pos;
+    this.pos += MAX_PREFIX;
+    return start;
+  }
+
+  /** endLength writes the length of what follows `start`'s reservation and closes the gap. */
+  endLength(start: number): void {
+    const bodyStart = start + MAX_PREFIX;
+    const len = this.pos - bodyStart;
+    const end = this.pos;
+    this.pos = start;
+    this.writeUint(len);
+    const prefixEnd = this.pos;
+    if (prefixEnd !== bodyStart) this.buf.copyWithin(prefixEnd, bodyStart, end);
+    this.pos = prefixEnd + len;
+  }
+
+  /** take returns a copy of the bytes written since `start` and rewinds to `start`. */
+  take(start = 0): Uint8Array {
+    const out = this.buf.slice(start, this.pos);
+    this.pos = start;
+    return out;
+  }
+}

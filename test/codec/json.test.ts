@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { jsonCodec } from '../../src/codec/json.js';
+import { measureJson } from '../../src/codec/json-measure.js';
+import { stringifyGoJson } from '../../src/codec/json-values.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../src/errors.js';
+import { FrameReader } from '../../src/frame-reader.js';
+
+const opts = { maxDepth: 100 };
+const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
+describe('measureJson', () => {
+  const measure = measureJson(100);
+
+  it('finds the end of an object with strings, escapes and nesting', () => {
+    const m = Buffer.from('  {"a":"}\\"{[","b":[{"c":[]}],"d":"\\\\"}{"next":1}');
+    const first = m.indexOf('{"next"');
+    expect(measure(m, 0, m.length)).toBe(first);
+    expect(measure(m, first, m.length)).toBe(m.length - first);
+  });
+
+  it('reports every proper prefix as incomplete', () => {
+    const m = Buffer.from('{"method":"Echo.Upper","params":["h\\u00e9 \\"}"],"id":12}');
+    for (let i = 0; i < m.length; i++) expect(measure(m, 0, i)).toBeLessThan(0);
+    expect(measure(m, 0, m.length)).toBe(m.length);
+  });
+
+  it('rejects a message that is not an object', () => {
+    expect((thrown(() => measure(Buffer.from('[1]'), 0, 3)) as ProtocolError).code).toBe(ErrorCode.Protocol);
+    expect(thrown(() => measure(Buffer.from('\n 42'), 0, 4))).toBeInstanceOf(ProtocolError);
+  });
+
+  it('rejects 100,000 nested arrays without recursing', () => {
+    const m = Buffer.from('{"a":' + '['.repeat(100_000));
+    const err = thrown(() => measure(m, 0, m.length)) as ProtocolError;
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect(err.code).toBe(ErrorCode.NestingTooDeep);
+  });
+});
+
+describe('json codec (Go net/rpc/jsonrpc shapes)', () => {
+  it("encodes requests byte for byte like Go's client", () => {
+    const client = jsonCodec.newClientCodec(opts);
+    expect(text(client.encodeRequest(0, 'Arith.Multiply', { A: 7, B: 8 }))).toBe('{"method":"Arith.Multiply","params":[{"A":7,"B":8}],"id":0}\n');
+  });
+
+  it("encodes replies byte for byte like Go's server", () => {
+    const server = jsonCodec.newServerCodec(opts);
+    expect(text(server.encodeResponse(0, 'Arith.Multiply', null, 56))).toBe('{"id":0,"result":56,"error":null}\n');
+    expect(text(server.encodeResponse(1, 'Arith.Divide', 'divide by zero', 99))).toBe('{"id":1,"result":null,"error":"divide by zero"}\n');
+  });
+
+  it('never sends a null result without an error', () => {
+    const server = jsonCodec.newServerCodec(opts);
+    expect(text(server.encodeResponse(2, 'A.B', null, undefined))).toBe('{"id":2,"result":{},"error":null}\n');
+    expect(text(server.encodeResponse(3, 'A.B', null, null))).toBe('{"id":3,"result":{},"error":null}\n');
+  });
+
+  it('echoes any JSON id back unchanged', () => {
+    const server = jsonCodec.newServerCodec(opts);
+    const req = server.decodeFrame(Buffer.from('{"method":"A.B","params":[1],"id":"abc"}'));
+    expect(req).toEqual({ type: 'request', id: 'abc', serviceMethod: 'A.B', args: 1 });
+    expect(text(server.encodeResponse('abc', 'A.B', null, 2))).toBe('{"id":"abc","result":2,"error":null}\n');
+  });
+
+  it('answers a request without params with an argument error, not a disconnect', () => {
+    const server = jsonCodec.newServerCodec(opts);
+    const req = server.decodeFrame(Buffer.from('{"method":"A.B","id":1}'));
+    expect(req).toMatchObject({ type: 'request', id: 1, argsError: new Error('jsonrpc: request body missing params') });
+  });
+
+  it('decodes replies and errors on the client', () => {
+    const client = jsonCodec.newClientCodec(opts);
+    expect(client.decodeFrame(Buffer.from('{"id":4,"result":{"Quo":2,"Rem":0},"error":null}'))).toEqual({ seq: 4, error: null, reply: { Quo: 2, Rem: 0 } });
+    expect(client.decodeFrame(Buffer.from('{"id":5,"result":null,"error":"boom"}'))).toEqual({ seq: 5, error: 'boom', reply: undefined });
+    expect(client.decodeFrame(Buffer.from('{"id":6,"result":null,"error":""}'))).toMatchObject({ error: 'unspecified error' });
+  });
+
+  it('decodes a stream split at every byte position', () => {
+    const client = jsonCodec.newClientCodec(opts);
+    const server = jsonCodec.newServerCodec(opts);
+    const stream = Buffer.concat([
+      client.encodeRequest(0, 'Echo.Echo', { s: 'a}b{c"d\\', list: [1, [2]] }),
+      client.encodeRequest(1, 'Echo.Upper', 'héllo'),
+    ]);
+    for (let i = 0; i <= stream.length; i++) {
+      const reader = new FrameReader(server.measure, 1 << 20);
+      const got: unknown[] = [];
+      for (const part of [stream.subarray(0, i), stream.subarray(i)]) reader.push(part, (f) => void got.push(server.decodeFrame(f)));
+      expect(got).toEqual([
+        { type: 'request', id: 0, serviceMethod: 'Echo.Echo', args: { s: 'a}b{c"d\\', list: [1, [2]] } },
+        { type: 'request', id: 1, serviceMethod: 'Echo.Upper', args: 'héllo' },
+      ]);
+    }
+  });
+
+  it.each([
+    ['invalid JSON', '{"method": nope}'],
+    ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])],
+    ['an object without a method', '{"params":[],"id":1}'],
+  ])('rejects %s with a ProtocolError', (_n, bytes) => {
+    const server = jsonCodec.newServerCodec(opts);
+    expect(thrown(() => server.decodeFrame(typeof bytes === 'string' ? Buffer.from(bytes) : bytes))).toBeInstanceOf(ProtocolError);
+  });
+
+  it('reports a cyclic value as RPC_ENCODE', () => {
+    const server = jsonCodec.newServerCodec(opts);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const err = thrown(() => server.encodeResponse(1, 'A.B', null, cyclic)) as RpcError;
+    expect(err).toBeInstanceOf(RpcError);
+    expect(err.code).toBe(ErrorCode.Encode);
+  });
+});
+
+describe('stringifyGoJson', () => {
+  it('writes []byte as base64, bigint with every digit, Map as object, Date as RFC 3339', () => {
+    expect(stringifyGoJson({ b: new Uint8Array([1, 2, 255]) })).toBe('{"b":"AQL/"}');
+    expect(stringifyGoJson({ n: 18446744073709551615n, m: -9223372036854775808n })).toBe('{"n":18446744073709551615,"m":-9223372036854775808}');
+    expect(stringifyGoJson(new Map([['a', 1]]))).toBe('{"a":1}');
+    expect(stringifyGoJson(new Date(0))).toBe('"1970-01-01T00:00:00.000Z"');
+  });
+
+  it('leaves strings that look like the bigint marker alone', () => {
+    expect(stringifyGoJson(['\u0000bigint-000000000000:5', 1n])).toBe('["\\u0000bigint-000000000000:5",1]');
+  });
+});

@@ -1,0 +1,83 @@
+// Command jsonserver is a Go net/rpc server speaking net/rpc/jsonrpc over
+// HTTP CONNECT: it hijacks CONNECT requests on /_goRPC_ the way
+// rpc.Server.ServeHTTP does, but serves the connection with
+// jsonrpc.ServeConn. It prints "listening HOST:PORT" once ready.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/rpc"
+	"net/rpc/jsonrpc"
+	"strings"
+	"time"
+)
+
+type Args struct{ A, B int }
+
+type Quotient struct{ Quo, Rem int }
+
+type Arith int
+
+func (t *Arith) Multiply(args *Args, reply *int) error {
+	*reply = args.A * args.B
+	return nil
+}
+
+func (t *Arith) Divide(args *Args, quo *Quotient) error {
+	if args.B == 0 {
+		return errors.New("divide by zero")
+	}
+	quo.Quo = args.A / args.B
+	quo.Rem = args.A % args.B
+	return nil
+}
+
+type Echo int
+
+func (t *Echo) Upper(s string, reply *string) error {
+	*reply = strings.ToUpper(s)
+	return nil
+}
+
+func (t *Echo) Sleep(ms int, reply *int) error {
+	time.Sleep(time.Duration(ms) * time.Millisecond)
+	*reply = ms
+	return nil
+}
+
+func (t *Echo) Echo(v map[string]interface{}, reply *map[string]interface{}) error {
+	*reply = v
+	return nil
+}
+
+func main() {
+	server := rpc.NewServer()
+	server.Register(new(Arith))
+	server.Register(new(Echo))
+	http.HandleFunc("/_goRPC_", func(w http.ResponseWriter, req *http.Request) {
+		if req.Method != "CONNECT" {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			io.WriteString(w, "405 must CONNECT\n")
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			log.Print("hijack: ", err)
+			return
+		}
+		io.WriteString(conn, "HTTP/1.0 200 Connected to Go RPC\n\n")
+		server.ServeCodec(jsonrpc.NewServerCodec(conn))
+	})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("listening %s\n", l.Addr())
+	log.Fatal(http.Serve(l, nil))
+}
