@@ -93,12 +93,11 @@ async function main(): Promise<void> {
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const opts = server.options;
-  process.stdout.write(
-    `rpc-serve: listening on ${host}:${address.port} (CONNECT ${opts.path}; codecs ${opts.codecs.map((c) => c.name).join(', ')}; default ${opts.defaultCodec})\n`,
-  );
+  let banner = `rpc-serve: listening on ${host}:${address.port} (CONNECT ${opts.path}; codecs ${opts.codecs.map((c) => c.name).join(', ')}; default ${opts.defaultCodec})\n`;
   for (const service of server.registry.list()) {
-    for (const method of service.methods.keys()) process.stdout.write(`  ${service.name}.${method}\n`);
+    for (const method of service.methods.keys()) banner += `  ${service.name}.${method}\n`;
   }
+  process.stdout.write(banner);
 
   let stopping = false;
   const stop = (signal: string): void => {

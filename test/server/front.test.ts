@@ -69,7 +69,7 @@ describe('CONNECT front', () => {
     c.socket.write('CONNECT /_goRPC_ HTTP/1.0\r\nRpc-Codec: protobuf\r\n\r\n');
     const text = (await c.closed()).toString('latin1');
     expect(text).toMatch(/^HTTP\/1\.1 415 Unsupported Media Type\r\n/);
-    expect(text).toContain('unsupported codec "protobuf"; this server offers: msgpack, json');
+    expect(text).toContain('unsupported codec "protobuf"; this server offers: gob, json, msgpack');
   });
 
   it('answers a malformed head with 400 and closes', async () => {
