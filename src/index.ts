@@ -7,6 +7,7 @@ export type { ServeConnOptions, ListenOptions } from './server/server.js';
 export type { ServerOptions } from './server/options.js';
 export type { CallContext, Handler } from './server/call-context.js';
 export type { RegisterOptions, ServiceEntry, MethodEntry } from './server/registry.js';
+export type { ServerReport, ServiceReport, MethodReport } from './server/server-stats.js';
 export type { ServerConnection } from './server/connection.js';
 export { Client } from './client/client.js';
 export type { CallOptions } from './client/client.js';

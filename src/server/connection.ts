@@ -122,7 +122,10 @@ export class ServerConnection {
     if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
-    if (req.argsError) return this.replyError(method, req.id, req.argsError.message);
+    if (req.argsError) {
+      method.stats.recordRejected();
+      return this.reply(req.id, sm, req.argsError.message, undefined, method);
+    }
     const ctx: CallContext = {
       serviceMethod: sm,
       remoteAddress: this.info.remoteAddress,
@@ -131,39 +134,30 @@ export class ServerConnection {
       signal: this.abort.signal,
     };
     this.inFlight++;
+    const started = performance.now();
     let result: unknown;
     try {
       result = method.handler.call(method.receiver, req.args, ctx);
     } catch (err) {
-      return this.finish(method, req.id, errorText(err), undefined);
+      return this.finish(method, req.id, started, errorText(err), undefined);
     }
     if (isThenable(result)) {
       const id = req.id;
       result.then(
-        (value) => this.finish(method, id, null, value),
-        (err: unknown) => this.finish(method, id, errorText(err), undefined),
+        (value) => this.finish(method, id, started, null, value),
+        (err: unknown) => this.finish(method, id, started, errorText(err), undefined),
       );
     } else {
-      this.finish(method, req.id, null, result);
+      this.finish(method, req.id, started, null, result);
     }
   }
 
-  private finish(method: MethodEntry, id: unknown, error: string | null, value: unknown): void {
+  private finish(method: MethodEntry, id: unknown, started: number, error: string | null, value: unknown): void {
     this.inFlight--;
-    if (error === null) {
-      method.calls++;
-      this.reply(id, `${method.service}.${method.name}`, null, value, method);
-    } else {
-      this.replyError(method, id, error);
-    }
+    method.stats.record(performance.now() - started, error !== null);
+    this.reply(id, `${method.service}.${method.name}`, error, value, method);
     if (this.pausedForInFlight && this.inFlight < this.info.maxInFlight) this.resumeReading();
     if (this.inFlight === 0 && (this.readEnded || this.host.draining)) this.endWhenFlushed();
-  }
-
-  private replyError(method: MethodEntry, id: unknown, error: string): void {
-    method.calls++;
-    method.errors++;
-    this.reply(id, `${method.service}.${method.name}`, error, undefined, method);
   }
 
   private reply(id: unknown, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {
@@ -173,7 +167,7 @@ export class ServerConnection {
       bytes = this.codec.encodeResponse(id, serviceMethod, error, value, method?.types?.reply);
     } catch (err) {
       if (error !== null || !(err instanceof RpcError) || err.code !== ErrorCode.Encode) return this.fail(err as Error);
-      if (method) method.errors++;
+      method?.stats.recordLateFailure();
       return this.reply(id, serviceMethod, `rpc: cannot encode reply of ${serviceMethod}: ${err.message}`, undefined, undefined);
     }
     this.out.push(bytes);

@@ -1,6 +1,7 @@
 import type { MethodTypes } from '../codec/go-type.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import type { Handler } from './call-context.js';
+import { MethodStats } from './method-stats.js';
 
 /** MethodEntry is one registered method and its counters. */
 export interface MethodEntry {
@@ -10,10 +11,8 @@ export interface MethodEntry {
   /** `this` for the handler: the registered object. */
   readonly receiver: object;
   readonly types: MethodTypes | undefined;
-  /** Calls answered (successfully or not). */
-  calls: number;
-  /** Calls answered with an error. */
-  errors: number;
+  /** Call counts and recent latencies, for the debug page. */
+  readonly stats: MethodStats;
 }
 
 /** ServiceEntry is one registered service. */
@@ -70,7 +69,7 @@ export class Registry {
     const methods = new Map<string, MethodEntry>();
     for (const m of methodNames(impl)) {
       const handler = (impl as Record<string, Handler>)[m]!;
-      methods.set(m, { service: name, name: m, handler, receiver: impl, types: options.types?.[m], calls: 0, errors: 0 });
+      methods.set(m, { service: name, name: m, handler, receiver: impl, types: options.types?.[m], stats: new MethodStats() });
     }
     if (methods.size === 0) {
       throw new RpcError(ErrorCode.Register, `rpc.Register: type ${name} has no exported methods of suitable type`);

@@ -18,6 +18,8 @@ import { resolveServerOptions } from './options.js';
 import type { ResolvedServerOptions, ServerOptions } from './options.js';
 import { Registry } from './registry.js';
 import type { RegisterOptions, ServiceEntry } from './registry.js';
+import { buildReport } from './server-stats.js';
+import type { ServerReport } from './server-stats.js';
 
 /** ServeConnOptions describe a connection handed to {@link Server.serveConn}. */
 export interface ServeConnOptions {
@@ -75,6 +77,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
   private netServer: net.Server | undefined;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
+  private readonly startedAt = Date.now();
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -231,6 +234,11 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
   /** connectionCount is the number of open RPC connections. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /** report returns the services, methods, call counts, latencies and open connections now. */
+  report(): ServerReport {
+    return buildReport(this.registry, this.startedAt, this.connections.size);
   }
 
   /**
