@@ -2,7 +2,7 @@ import { ErrorCode } from '../../errors.js';
 import { NEED_MORE, protocolError, tooDeepError, UnsupportedValueError } from './errors.js';
 import { payloadStart } from './framing.js';
 import { GobReader } from './reader.js';
-import { decodeGoTime, zeroGoTime } from './time.js';
+import { decodeGoTime, isPlausibleGoTime, zeroGoTime } from './time.js';
 import { DecType, K, readWireType, TypeTable } from './type-table.js';
 
 /** Most messages one value may span (Go splits values around new interface types). */
@@ -257,6 +257,7 @@ export class StreamDecoder {
 
   private external(t: DecType): unknown {
     const bytes = this.r.readBytes();
+    if (t.maybeTime) return (isPlausibleGoTime(bytes) && decodeGoTime(bytes)) || bytes;
     if (!t.isTime) return bytes;
     const date = decodeGoTime(bytes);
     if (date === null) return bytes;

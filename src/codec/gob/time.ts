@@ -22,6 +22,20 @@ export function decodeGoTime(b: Uint8Array): Date | null | undefined {
   return new Date(ms);
 }
 
+/**
+ * isPlausibleGoTime reports whether `b` has the layout of time.Time's
+ * MarshalBinary with a zone offset Go can produce (UTC, or within a day),
+ * for payloads that arrive without a type name to say they are times.
+ */
+export function isPlausibleGoTime(b: Uint8Array): boolean {
+  const version = b[0];
+  if (!((version === 1 && b.length === 15) || (version === 2 && b.length === 16))) return false;
+  const offsetMin = ((b[13]! << 24) >> 16) | b[14]!;
+  if (offsetMin !== -1 && Math.abs(offsetMin) > 24 * 60) return false;
+  if (version === 2 && Math.abs((b[15]! << 24) >> 24) > 59) return false;
+  return true;
+}
+
 /** zeroGoTime is Go's zero time.Time, 0001-01-01T00:00:00Z, as a Date. */
 export function zeroGoTime(): Date {
   return new Date(-UNIX_TO_INTERNAL * 1000);

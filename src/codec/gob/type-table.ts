@@ -45,6 +45,12 @@ export class DecType {
   resolved: boolean;
   /** An External type named Time: decoded as a Date when its bytes are a valid time.Time. */
   isTime = false;
+  /**
+   * An External type with no name: Go sends a top-level pointer to a
+   * GobEncoder (net/rpc's `*time.Time` reply) under the name ''. Decoded as
+   * a Date only when its bytes are a plausible time.Time within Date's range.
+   */
+  maybeTime = false;
   /** Used by resolve() to find cycles of arrays. */
   mark = 0;
 
@@ -179,7 +185,10 @@ export function readWireType(r: GobReader, id: number): DecType {
       throw protocolError(`type ${id} has no element type`);
     }
     if (kind === K.Map && t.keyId === 0) throw protocolError(`map type ${id} has no key type`);
-    if (kind === K.External) t.isTime = t.name === 'Time' || t.name === 'time.Time';
+    if (kind === K.External) {
+      t.isTime = t.name === 'Time' || t.name === 'time.Time';
+      t.maybeTime = t.name === '';
+    }
   }
   if (t === null) throw protocolError(`empty type definition for id ${id}`);
   t.resolved = t.kind === K.External;
