@@ -5,6 +5,7 @@
  * printing and exit codes only; the work is done by the library.
  */
 import { parseArgs } from 'node:util';
+import { isBoundService } from '../src/contract/contract.js';
 import { demoServices } from '../src/demo/services.js';
 import { parseDuration } from '../src/duration.js';
 import { RpcError } from '../src/errors.js';
@@ -80,7 +81,10 @@ async function main(): Promise<void> {
     graceMs = parseDuration(values.grace);
     server = new Server({ path: values.path, defaultCodec: values.codec, maxMessageBytes: maxMessage, graceMs });
     const services = positionals[0] ? await loadServiceModule(positionals[0]) : demoServices();
-    for (const [name, impl] of Object.entries(services)) server.register(name, impl);
+    for (const service of services) {
+      if (isBoundService(service)) server.register(service);
+      else server.register(service.name, service.impl);
+    }
   } catch (err) {
     fail(err instanceof RpcError ? err.message : String((err as Error)?.stack ?? err), 2);
   }

@@ -7,7 +7,7 @@ import type { ServerOptions } from '../src/server/options.js';
 /** startDemoServer starts a Server with the demo services on a free loopback port. */
 export async function startDemoServer(options: ServerOptions = {}): Promise<{ server: Server; address: string; port: number }> {
   const server = new Server(options);
-  for (const [name, impl] of Object.entries(demoServices())) server.register(name, impl);
+  for (const service of demoServices()) server.register(service);
   const addr: AddressInfo = await server.listen({ port: 0 });
   return { server, address: `127.0.0.1:${addr.port}`, port: addr.port };
 }

@@ -4,6 +4,9 @@ import type { GoType } from '../codec/go-type.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { FrameReader } from '../frame-reader.js';
 import { fromSocketError } from '../node-errors.js';
+import type { ServiceContract } from '../contract/contract.js';
+import { createServiceProxy } from '../contract/service-proxy.js';
+import type { ServiceProxy, ServiceProxyOptions } from '../contract/service-proxy.js';
 
 /** CallOptions tune one call. */
 export interface CallOptions {
@@ -139,6 +142,19 @@ export class Client {
       }
       this.enqueue(bytes);
     });
+  }
+
+  /**
+   * service returns a typed proxy for a contract: one method per contract
+   * method, argument and reply typed from the schemas.
+   *
+   * ```ts
+   * const arith = client.service(Arith);
+   * const n: number = await arith.Multiply({ A: 7, B: 8 });
+   * ```
+   */
+  service<C extends ServiceContract>(contract: C, options?: ServiceProxyOptions): ServiceProxy<C> {
+    return createServiceProxy((sm, args, callOptions) => this.call(sm, args, callOptions), contract, options);
   }
 
   /** expire ends a call locally; a reply that arrives later is dropped. */

@@ -1,35 +1,32 @@
+import type { z } from 'zod';
+import type { ServiceImpl } from '../contract/contract.js';
+import type { ArithArgs, ArithContract } from './contracts.js';
 
-/** ArithArgs are the operands of the Arith methods, as in Go's net/rpc docs. */
-export interface ArithArgs {
-  A: number;
-  B: number;
+type Args = z.output<typeof ArithArgs>;
+
+function checked(n: number): number {
+  if (!Number.isSafeInteger(n)) throw new Error('integer overflow: result exceeds ±(2^53-1)');
+  return n;
 }
-
-/** Quotient is the reply of Arith.Divide. */
-export interface Quotient {
-  Quo: number;
-  Rem: number;
-}
-
 
 /**
- * Arith is the example service from Go's net/rpc package documentation.
- * Divide truncates toward zero like Go's integer division and fails with
- * `divide by zero` when B is 0.
+ * Arith implements ArithContract. Divide truncates toward zero like Go's
+ * integer division and fails with `divide by zero` when B is 0; results
+ * that leave the safe integer range fail with `integer overflow`.
  */
-export class Arith {
+export class Arith implements ServiceImpl<typeof ArithContract> {
   /** Multiply returns A*B. */
-  Multiply({ A, B }: ArithArgs): number {
-    return A * B;
+  Multiply({ A, B }: Args): number {
+    return checked(A * B);
   }
 
   /** Add returns A+B. */
-  Add({ A, B }: ArithArgs): number {
-    return A + B;
+  Add({ A, B }: Args): number {
+    return checked(A + B);
   }
 
   /** Divide returns the truncated quotient and the remainder of A/B. */
-  Divide({ A, B }: ArithArgs): Quotient {
+  Divide({ A, B }: Args): { Quo: number; Rem: number } {
     if (B === 0) throw new Error('divide by zero');
     return { Quo: Math.trunc(A / B), Rem: A % B };
   }

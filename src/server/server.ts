@@ -4,6 +4,9 @@ import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { builtinCodecs } from '../codec/builtin.js';
+import { isBoundService, isContract } from '../contract/contract.js';
+import type { BoundService, ServiceContract, ServiceImpl } from '../contract/contract.js';
+import { contractHandlers } from '../contract/contract-handlers.js';
 import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { CODEC_HEADER, CONNECTED_RESPONSE, requestPath } from '../handshake.js';
@@ -90,18 +93,29 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
   }
 
   /**
-   * register publishes the methods of `impl` under `name`: every function
-   * on the object and its prototype chain except `constructor` and names
-   * starting with `_`. With no name, a class instance is registered under
-   * its class name (like Go's Register). Throws RpcError (RPC_REGISTER) for
-   * a missing or duplicate name or an object without methods.
+   * register publishes a service. With a contract (from defineService) and
+   * its implementation, the contract's methods are served, arguments and
+   * replies are validated, and the contract's Go types guide the gob codec.
+   * With a name and an object, every function on the object and its
+   * prototype chain except `constructor` and names starting with `_` is
+   * served. With only a class instance, its class name is the service name
+   * (like Go's Register). Throws RpcError (RPC_REGISTER) for a missing or
+   * duplicate name, an object without methods, or a missing contract method.
    */
+  register<C extends ServiceContract>(contract: C, impl: ServiceImpl<C>): ServiceEntry;
+  register(bound: BoundService): ServiceEntry;
   register(name: string, impl: object, options?: RegisterOptions): ServiceEntry;
   register(impl: object): ServiceEntry;
-  register(nameOrImpl: string | object, impl?: object, options?: RegisterOptions): ServiceEntry {
-    if (typeof nameOrImpl === 'string') return this.registry.add(nameOrImpl, impl!, options);
-    const ctorName = (nameOrImpl as { constructor?: { name?: string } }).constructor?.name;
-    return this.registry.add(ctorName === 'Object' ? '' : (ctorName ?? ''), nameOrImpl);
+  register(first: string | object, impl?: object, options?: RegisterOptions): ServiceEntry {
+    if (typeof first === 'string') return this.registry.add(first, impl!, options);
+    if (isContract(first)) return this.registerContract(first, impl!);
+    if (isBoundService(first)) return this.registerContract(first.contract, first.impl);
+    const ctorName = (first as { constructor?: { name?: string } }).constructor?.name;
+    return this.registry.add(ctorName === 'Object' ? '' : (ctorName ?? ''), first);
+  }
+
+  private registerContract(contract: ServiceContract, impl: object): ServiceEntry {
+    return this.registry.add(contract.name, contractHandlers(contract, impl), { types: contract.types });
   }
 
   /** addHttpRoute adds a handler for non-CONNECT requests, tried before the 405 answer. */

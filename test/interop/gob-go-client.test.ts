@@ -143,7 +143,7 @@ describe.skipIf(!haveGo)('Go net/rpc client (gob) → netrpc Server', () => {
   beforeAll(async () => {
     const bin = await buildGoProgram('gobclient');
     server = new Server();
-    for (const [name, impl] of Object.entries(demoServices())) server.register(name, impl);
+    for (const service of demoServices()) server.register(service);
     server.register('Kinds', kinds, { types: kindsTypes });
     const addr = await server.listen({ port: 0 });
     lines = await runGoClient(bin, `127.0.0.1:${addr.port}`, 'full');

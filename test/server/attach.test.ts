@@ -18,7 +18,7 @@ beforeAll(async () => {
   });
   httpServer.timeout = 300;
   rpc = new Server();
-  for (const [name, impl] of Object.entries(demoServices())) rpc.register(name, impl);
+  for (const service of demoServices()) rpc.register(service);
   rpc.attach(httpServer);
   await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
   address = `127.0.0.1:${(httpServer.address() as AddressInfo).port}`;

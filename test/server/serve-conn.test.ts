@@ -11,7 +11,7 @@ import { Server } from '../../src/server/server.js';
 
 function demoServer(): Server {
   const server = new Server();
-  for (const [name, impl] of Object.entries(demoServices())) server.register(name, impl);
+  for (const service of demoServices()) server.register(service);
   return server;
 }
 

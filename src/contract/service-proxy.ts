@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { CallOptions } from '../client/client.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import type { ServiceContract } from './contract.js';
+import { describeIssues } from './validation.js';
+
+/** ServiceProxyOptions tune a typed proxy. */
+export interface ServiceProxyOptions {
+  /**
+   * Check every reply against the contract's reply schema (and return the
+   * parsed value). A mismatch rejects with RPC_PROTOCOL. Default false.
+   */
+  readonly validateReplies?: boolean;
+}
+
+/**
+ * ServiceProxy has one method per contract method: it takes the argument
+ * (the args schema's input type) and per-call options, and resolves with
+ * the reply (the reply schema's output type).
+ */
+export type ServiceProxy<C extends ServiceContract> = {
+  readonly [K in keyof C['methods']]: (
+    args: z.input<C['methods'][K]['args']>,
+    options?: CallOptions,
+  ) => Promise<z.output<C['methods'][K]['reply']>>;
+};
+
+/** CallFunction is the shape of Client.call that proxies use. */
+export type CallFunction = (serviceMethod: string, args: unknown, options?: CallOptions) => Promise<unknown>;
+
+/**
+ * createServiceProxy builds a typed proxy over `call` for a contract. The
+ * contract's declared Go type of each argument is passed along, so gob
+ * sends the right kinds.
+ */
+export function createServiceProxy<C extends ServiceContract>(call: CallFunction, contract: C, options: ServiceProxyOptions = {}): ServiceProxy<C> {
+  const proxy: Record<string, (args: unknown, options?: CallOptions) => Promise<unknown>> = {};
+  for (const [method, schema] of Object.entries(contract.methods)) {
+    const serviceMethod = `${contract.name}.${method}`;
+    const argsType = contract.types[method]?.args;
+    const check = (reply: unknown): unknown => {
+      const parsed = schema.reply.safeParse(reply);
+      if (!parsed.success) {
+        throw new RpcError(ErrorCode.Protocol, `rpc: reply of ${serviceMethod} does not match its contract: ${describeIssues(parsed.error)}`);
+      }
+      return parsed.data;
+    };
+    proxy[method] = options.validateReplies
+      ? (args, callOptions) => call(serviceMethod, args, { argsType, ...callOptions }).then(check)
+      : (args, callOptions) => call(serviceMethod, args, { argsType, ...callOptions });
+  }
+  return Object.freeze(proxy) as ServiceProxy<C>;
+}
