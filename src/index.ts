@@ -24,3 +24,9 @@ export type { Codec, ServerCodec, ClientCodec, Measure, ServerMessage, ClientRes
 export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
 export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './handshake.js';
 export { demoServices } from './demo/services.js';
+export { defineService, implement, isContract, isBoundService } from './contract/contract.js';
+export type { ServiceContract, ServiceImpl, BoundService, MethodSchema, MethodSchemas } from './contract/contract.js';
+export type { ServiceProxy, ServiceProxyOptions } from './contract/service-proxy.js';
+export { zodToGoType } from './contract/zod-go-type.js';
+export { formatGoType } from './codec/go-type-format.js';
+export { ArithContract, EchoContract } from './demo/contracts.js';

@@ -9,8 +9,10 @@ import { connectHTTP, parseAddress } from './dial.js';
 export interface DialOptions {
   /**
    * Wire format: `'msgpack'` (default; fastest between netrpc peers),
-   * `'json'` (Go's net/rpc/jsonrpc) or `'gob'` (Go's default, what a stock
-   * `rpc.HandleHTTP` server speaks), or a Codec object.
+   * `'json'` (Go's net/rpc/jsonrpc), `'gob'` (Go's default, what a stock
+   * `rpc.HandleHTTP` server speaks), `'auto'` (msgpack when the server
+   * confirms it, which netrpc servers do; gob when it does not, as a Go
+   * server that ignores the request header), or a Codec object.
    */
   readonly codec?: string | Codec;
   /** CONNECT path. Default `/_goRPC_`, or the path of an `http://` address. */
@@ -48,7 +50,8 @@ function pickCodec(codec: string | Codec | undefined): Codec {
  */
 export async function dialHTTP(address: string, options: DialOptions = {}): Promise<Client> {
   const endpoint = parseAddress(address);
-  const codec = pickCodec(options.codec);
+  const auto = options.codec === 'auto';
+  let codec = pickCodec(auto ? 'msgpack' : options.codec);
   const { socket, response, rest } = await connectHTTP({
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
@@ -59,6 +62,7 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     maxHeadBytes: 16 * 1024,
   });
   const confirmed = response.headers['rpc-codec'] !== undefined;
+  if (auto && !confirmed) codec = pickCodec('gob');
   return new Client(
     socket,
     codec.newClientCodec({ maxDepth: options.maxDepth ?? 100 }),
@@ -66,7 +70,7 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
       codecName: codec.name,
       timeout: options.timeout ?? 0,
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
-      protocolHint: confirmed
+      protocolHint: confirmed || auto
         ? undefined
         : `the server did not confirm codec ${codec.name}; a Go rpc.HandleHTTP server speaks only gob: dial with codec 'gob'`,
     },

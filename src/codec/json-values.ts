@@ -8,10 +8,10 @@ const BIGINT_PATTERN = new RegExp(`"\\\\u0000bigint-${BIGINT_MARKER.slice(8, 20)
  * stringifyGoJson serialises a value the way Go's encoding/json would read
  * it: Uint8Array as base64 (Go's []byte), Map as an object, Date as an
  * RFC 3339 string (Go's time.Time), and bigint as a bare JSON number with
- * every digit kept (Go's int64/uint64). Throws what JSON.stringify throws
- * (for example on cycles).
+ * every digit kept (Go's int64/uint64). `space` indents as in
+ * JSON.stringify. Throws what JSON.stringify throws (for example on cycles).
  */
-export function stringifyGoJson(value: unknown): string {
+export function stringifyGoJson(value: unknown, space?: number): string {
   let sawBigint = false;
   const text = JSON.stringify(value, function replace(this: unknown, _key: string, v: unknown): unknown {
     if (typeof v === 'bigint') {
@@ -21,6 +21,6 @@ export function stringifyGoJson(value: unknown): string {
     if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
     if (v instanceof Map) return Object.fromEntries(v);
     return v;
-  });
+  }, space);
   return sawBigint ? text.replace(BIGINT_PATTERN, '$1') : text;
 }
