@@ -15,6 +15,7 @@ import { connectedWithCodec, HeadReader, rejectSocket } from './connect-front.js
 import type { FrontTarget } from './connect-front.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
+import { debugRoute } from './debug-page.js';
 import { createHttpFallback } from './http-fallback.js';
 import type { HttpRoute } from './http-fallback.js';
 import { resolveServerOptions } from './options.js';
@@ -75,6 +76,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
   private readonly codecs: Map<string, Codec>;
   private readonly connections = new Set<ServerConnection>();
   private readonly handshaking = new Set<Socket>();
+  /** Sockets handed to the HTTP fallback; Node tracks them only for servers that listen(). */
+  private readonly httpSockets = new Set<Socket>();
   private readonly routes: HttpRoute[] = [];
   private readonly httpFallback: http.Server;
   private netServer: net.Server | undefined;
@@ -90,6 +93,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
     this.httpFallback = createHttpFallback(this.routes);
+    this.addHttpRoute(debugRoute(this));
   }
 
   /**
@@ -176,6 +180,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
   /** @internal Called by the front for requests that are not CONNECT. */
   serveHttp(socket: Socket, bytes: Uint8Array): void {
     this.handshaking.delete(socket);
+    this.httpSockets.add(socket);
+    socket.once('close', () => this.httpSockets.delete(socket));
     socket.unshift(bytes);
     this.httpFallback.emit('connection', socket);
     socket.resume();
@@ -272,7 +278,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
       ? new Promise<void>((resolve) => this.netServer!.close(() => resolve()))
       : Promise.resolve();
     for (const socket of this.handshaking) socket.destroy();
-    this.httpFallback.closeAllConnections();
+    for (const socket of this.httpSockets) socket.destroy();
     if (this.connections.size > 0) {
       const allClosed = new Promise<void>((resolve) => (this.drained = resolve));
       for (const conn of this.connections) conn.drain();

@@ -203,6 +203,14 @@ describe('close()', () => {
     expect(dial.code).toBe(ErrorCode.Connect);
   });
 
+  it('closes keep-alive HTTP connections at once', async () => {
+    const { server, address } = await startDemoServer();
+    expect((await fetch(`http://${address}/debug/rpc?format=json`)).status).toBe(200);
+    const started = Date.now();
+    await server.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it('cuts calls that outlive the grace period', async () => {
     const { server, address } = await startDemoServer({ graceMs: 100 });
     const client = await dialHTTP(address);
