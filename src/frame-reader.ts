@@ -29,13 +29,13 @@ export class FrameReader {
   }
 
   /**
-   * push adds a chunk and calls `onFrame` for every complete frame, in
-   * order. It throws a ProtocolError when the stream is malformed or a frame
+   * push adds a chunk and calls `onFrame(buf, start, end)` for every
+   * complete frame `buf[start, end)`, in order. It throws a ProtocolError when the stream is malformed or a frame
    * exceeds the limit; the reader must not be used after that.
    * `onFrame` may return false to stop early: the rest stays buffered and is
    * processed by the next call to push (with an empty chunk, if need be).
    */
-  push(chunk: Uint8Array, onFrame: (frame: Uint8Array) => boolean | void): void {
+  push(chunk: Uint8Array, onFrame: (buf: Uint8Array, start: number, end: number) => boolean | void): void {
     let buf: Uint8Array;
     if (this.buffered === 0) {
       buf = chunk;
@@ -56,9 +56,9 @@ export class FrameReader {
       const n = this.measure(buf, start, end);
       if (n > 0) {
         if (n > this.maxMessageBytes) throw tooLarge(n, this.maxMessageBytes);
-        const frame = buf.subarray(start, start + n);
+        const frameStart = start;
         start += n;
-        if (onFrame(frame) === false) break;
+        if (onFrame(buf, frameStart, start) === false) break;
         continue;
       }
       const needed = -n;

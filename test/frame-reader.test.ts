@@ -8,7 +8,7 @@ const measure = measureMsgpack(100);
 
 function collect(reader: FrameReader, chunks: Uint8Array[]): Buffer[] {
   const frames: Buffer[] = [];
-  for (const c of chunks) reader.push(c, (f) => void frames.push(Buffer.from(f)));
+  for (const c of chunks) reader.push(c, (b, s, e) => void frames.push(Buffer.from(b.subarray(s, e))));
   return frames;
 }
 

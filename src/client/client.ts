@@ -194,8 +194,8 @@ export class Client {
     }
   }
 
-  private onFrame(frame: Uint8Array): void {
-    const res: ClientResponse | undefined = this.codec.decodeFrame(frame);
+  private onFrame(buf: Uint8Array, start: number, end: number): void {
+    const res: ClientResponse | undefined = this.codec.decodeFrame(buf, start, end);
     if (res === undefined) return;
     const call = this.pending.get(res.seq);
     if (call === undefined) return; // timed out or aborted: drop the late reply

@@ -52,11 +52,13 @@ export interface ServerCodec {
   /** measure finds frame boundaries for this connection (see {@link Measure}). */
   readonly measure: Measure;
   /**
-   * decodeFrame decodes one frame found by the codec's Measure. It returns
-   * a message, or undefined when the frame only updated codec state.
-   * It throws a ProtocolError when the frame is malformed (fatal).
+   * decodeFrame decodes the frame `buf[start, end)` found by the codec's
+   * Measure (the whole of `buf` by default). It returns a message, or
+   * undefined when the frame only updated codec state. It throws a
+   * ProtocolError when the frame is malformed (fatal). Decoding by offset
+   * lets frames be read from the socket's chunk without a view per frame.
    */
-  decodeFrame(frame: Uint8Array): ServerMessage | undefined;
+  decodeFrame(buf: Uint8Array, start?: number, end?: number): ServerMessage | undefined;
   /**
    * encodeResponse encodes the reply to the request with `id`. With
    * `error` set, `reply` is ignored and the format's empty body is sent.
@@ -78,8 +80,8 @@ export interface ClientCodec {
    * when `args` cannot be encoded; the codec's state is unchanged then.
    */
   encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array;
-  /** decodeFrame decodes one frame; undefined when it only updated codec state. */
-  decodeFrame(frame: Uint8Array): ClientResponse | undefined;
+  /** decodeFrame decodes the frame `buf[start, end)`; undefined when it only updated codec state. */
+  decodeFrame(buf: Uint8Array, start?: number, end?: number): ClientResponse | undefined;
 }
 
 /** CodecOptions are limits every codec honours. */

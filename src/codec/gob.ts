@@ -63,7 +63,8 @@ class GobServerCodec implements ServerCodec {
     this.enc = new StreamEncoder(options.maxDepth);
   }
 
-  decodeFrame(frame: Uint8Array): ServerMessage | undefined {
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
+    const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     const header = this.header;
     if (header === null) {
       const res = this.dec.decodeFrame(frame);
@@ -126,7 +127,8 @@ class GobClientCodec implements ClientCodec {
     }
   }
 
-  decodeFrame(frame: Uint8Array): ClientResponse | undefined {
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse | undefined {
+    const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     const header = this.header;
     if (header === null) {
       const res = this.dec.decodeFrame(frame);

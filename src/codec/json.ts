@@ -5,9 +5,9 @@ import { stringifyGoJson } from './json-values.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function parse(frame: Uint8Array): unknown {
+function parse(buf: Uint8Array, start: number, end: number): unknown {
   try {
-    return JSON.parse(decoder.decode(frame));
+    return JSON.parse(decoder.decode(buf.subarray(start, end)));
   } catch (err) {
     throw new ProtocolError(`rpc: json: cannot decode message: ${(err as Error).message}`);
   }
@@ -39,8 +39,8 @@ class JsonServerCodec implements ServerCodec {
     this.measure = measureJson(options.maxDepth);
   }
 
-  decodeFrame(frame: Uint8Array): ServerMessage {
-    const m = parse(frame);
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage {
+    const m = parse(buf, start, end);
     if (!isObject(m) || typeof m.method !== 'string') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC request {"method", "params", "id"}');
     }
@@ -69,8 +69,8 @@ class JsonClientCodec implements ClientCodec {
     return encodeLine({ method: serviceMethod, params: [args === undefined ? null : args], id: seq }, `arguments for ${serviceMethod}`);
   }
 
-  decodeFrame(frame: Uint8Array): ClientResponse {
-    const m = parse(frame);
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
+    const m = parse(buf, start, end);
     if (!isObject(m) || typeof m.id !== 'number') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC response {"id", "result", "error"}');
     }

@@ -20,9 +20,18 @@ const packr = new Packr({
   int64AsType: 'auto' as 'bigint',
 });
 
-function decode(frame: Uint8Array): unknown {
+/** Reused options object for packr.unpack: it only reads start and end. */
+const range = { start: 0, end: 0 };
+
+/**
+ * decode reads the value at buf[start, end). Decoding in place (not from a
+ * subarray) lets msgpackr reuse the DataView it caches on the chunk.
+ */
+function decode(buf: Uint8Array, start: number, end: number): unknown {
+  range.start = start;
+  range.end = end;
   try {
-    return packr.unpack(frame);
+    return packr.unpack(buf as Buffer, range);
   } catch (err) {
     throw new ProtocolError(`rpc: msgpack: cannot decode message: ${(err as Error).message}`);
   }
@@ -53,8 +62,8 @@ class MsgpackServerCodec implements ServerCodec {
     this.measure = measureMsgpack(options.maxDepth);
   }
 
-  decodeFrame(frame: Uint8Array): ServerMessage {
-    const m = decode(frame);
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage {
+    const m = decode(buf, start, end);
     if (Array.isArray(m)) {
       if (m.length === 4 && m[0] === REQUEST && typeof m[2] === 'string' && Array.isArray(m[3])) {
         return { type: 'request', id: m[1], serviceMethod: m[2], args: m[3][0] };
@@ -88,8 +97,8 @@ class MsgpackClientCodec implements ClientCodec {
     return encode([NOTIFICATION, method, params], `notification ${method}`);
   }
 
-  decodeFrame(frame: Uint8Array): ClientResponse {
-    const m = decode(frame);
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
+    const m = decode(buf, start, end);
     if (Array.isArray(m) && m.length === 4 && m[0] === RESPONSE && typeof m[1] === 'number') {
       const error = m[2] === null || m[2] === undefined ? null : errorText(m[2]);
       return { seq: m[1], error, reply: error === null ? m[3] : undefined };

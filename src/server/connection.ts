@@ -106,8 +106,8 @@ export class ServerConnection {
     }
   }
 
-  private onFrame(frame: Uint8Array): boolean {
-    const msg = this.codec.decodeFrame(frame);
+  private onFrame(buf: Uint8Array, start: number, end: number): boolean {
+    const msg = this.codec.decodeFrame(buf, start, end);
     if (msg !== undefined && msg.type === 'request') this.dispatch(msg);
     if (this.inFlight >= this.info.maxInFlight && !this.closed) {
       this.pausedForInFlight = true;

@@ -94,7 +94,7 @@ describe('json codec (Go net/rpc/jsonrpc shapes)', () => {
     for (let i = 0; i <= stream.length; i++) {
       const reader = new FrameReader(server.measure, 1 << 20);
       const got: unknown[] = [];
-      for (const part of [stream.subarray(0, i), stream.subarray(i)]) reader.push(part, (f) => void got.push(server.decodeFrame(f)));
+      for (const part of [stream.subarray(0, i), stream.subarray(i)]) reader.push(part, (b, s, e) => void got.push(server.decodeFrame(b, s, e)));
       expect(got).toEqual([
         { type: 'request', id: 0, serviceMethod: 'Echo.Echo', args: { s: 'a}b{c"d\\', list: [1, [2]] } },
         { type: 'request', id: 1, serviceMethod: 'Echo.Upper', args: 'héllo' },
