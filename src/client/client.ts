@@ -28,6 +28,8 @@ export interface ClientOptions {
   readonly maxMessageBytes: number;
   /** Text appended to protocol errors (for example, a hint about the server's codec). */
   readonly protocolHint?: string;
+  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  readonly cancelOnServer?: boolean;
 }
 
 /** The state of one call waiting for its reply. */
@@ -157,12 +159,22 @@ export class Client {
     return createServiceProxy((sm, args, callOptions) => this.call(sm, args, callOptions), contract, options);
   }
 
-  /** expire ends a call locally; a reply that arrives later is dropped. */
+  /**
+   * expire ends a call locally and tells the server (see src/cancel.ts);
+   * a reply that arrives later is dropped.
+   */
   private expire(call: PendingCall, err: RpcError): void {
     if (this.pending.get(call.seq) !== call) return;
     this.pending.delete(call.seq);
     call.detach();
     call.reject(err);
+    if (this.options.cancelOnServer !== false && !this.shutdown) {
+      try {
+        this.enqueue(this.codec.encodeCancel(this.seq++, call.seq));
+      } catch {
+        // A cancel that cannot be encoded is only a lost hint to the server.
+      }
+    }
   }
 
   private enqueue(bytes: Uint8Array): void {

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { builtinCodecs } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
@@ -17,8 +18,18 @@ export interface DialOptions {
   readonly codec?: string | Codec;
   /** CONNECT path. Default `/_goRPC_`, or the path of an `http://` address. */
   readonly path?: string;
-  /** Extra headers for the CONNECT request (for example `Authorization`). */
+  /** Extra headers for the CONNECT request. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Sent as `Authorization: Bearer <token>` on the CONNECT request. */
+  readonly token?: string;
+  /**
+   * Dial with TLS: true for the system's trusted CAs, or Node TLS options
+   * (`ca`, `cert`/`key` for a client certificate, `servername`, ...).
+   * An `https://` address turns TLS on too.
+   */
+  readonly tls?: boolean | ConnectionOptions;
+  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  readonly cancelOnServer?: boolean;
   /** Time allowed to connect and finish the CONNECT exchange, in ms. Default 10 000. */
   readonly connectTimeout?: number;
   /** Default per-call timeout in ms; 0 (the default) means none. */
@@ -57,9 +68,10 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
     codecName: codec.name,
     sendCodecHeader: true,
-    headers: options.headers ?? {},
+    headers: options.token ? { ...options.headers, Authorization: `Bearer ${options.token}` } : (options.headers ?? {}),
     timeoutMs: options.connectTimeout ?? 10_000,
     maxHeadBytes: 16 * 1024,
+    ...(options.tls || endpoint.secure ? { tls: typeof options.tls === 'object' ? options.tls : {} } : {}),
   });
   const confirmed = response.headers['rpc-codec'] !== undefined;
   if (auto && !confirmed) codec = pickCodec('gob');
@@ -69,6 +81,7 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     {
       codecName: codec.name,
       timeout: options.timeout ?? 0,
+      cancelOnServer: options.cancelOnServer ?? true,
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       protocolHint: confirmed || auto
         ? undefined

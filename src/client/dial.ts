@@ -1,5 +1,7 @@
 import net from 'node:net';
 import type { Socket } from 'node:net';
+import tls from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import { ErrorCode, HandshakeError, RpcError } from '../errors.js';
 import { CODEC_HEADER, findHeadEnd, HeadParseError, parseStatusHead } from '../handshake.js';
 import type { StatusHead } from '../handshake.js';
@@ -11,26 +13,35 @@ export interface Endpoint {
   readonly port: number;
   /** Path from an `http://host:port/path` address, if it had one. */
   readonly path: string | undefined;
+  /** True for an `https://` address: dial with TLS. */
+  readonly secure: boolean;
 }
 
 /**
  * parseAddress accepts `host:port`, `[v6]:port`, `:port` (localhost) and
- * `http://host:port[/path]`. Throws RpcError (RPC_INVALID_ARGUMENT).
+ * `http://host:port[/path]` or `https://host:port[/path]` (TLS).
+ * Throws RpcError (RPC_INVALID_ARGUMENT).
  */
 export function parseAddress(address: string): Endpoint {
   let rest = address.trim();
   let path: string | undefined;
-  if (/^http:\/\//i.test(rest)) {
-    const url = new URL(rest);
+  const secure = /^https:\/\//i.test(rest);
+  if (secure || /^http:\/\//i.test(rest)) {
+    let url: URL;
+    try {
+      url = new URL(rest);
+    } catch {
+      throw new RpcError(ErrorCode.InvalidArgument, `rpc: invalid address ${JSON.stringify(address)}; want host:port`);
+    }
     if (url.pathname !== '/') path = url.pathname;
-    rest = url.host;
+    rest = url.port ? url.host : `${url.host}:${secure ? 443 : 80}`;
   }
   const m = /^(?:\[([^\]]+)\]|([^:/]*)):(\d{1,5})$/.exec(rest);
   const port = m ? Number(m[3]) : NaN;
   if (!m || port < 1 || port > 65535) {
     throw new RpcError(ErrorCode.InvalidArgument, `rpc: invalid address ${JSON.stringify(address)}; want host:port`);
   }
-  return { host: m[1] ?? (m[2] || '127.0.0.1'), port, path };
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port, path, secure };
 }
 
 /** HandshakeResult is a socket whose CONNECT succeeded. */
@@ -51,6 +62,8 @@ export interface ConnectRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly maxHeadBytes: number;
+  /** Dial with TLS using these options (undefined: plain TCP). */
+  readonly tls?: ConnectionOptions;
 }
 
 const ERROR_BODY_WAIT_MS = 300;
@@ -66,7 +79,11 @@ const ERROR_BODY_MAX = 1024;
  */
 export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: req.endpoint.host, port: req.endpoint.port, noDelay: true });
+    const { host, port } = req.endpoint;
+    const socket = req.tls
+      ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...req.tls, host, port }).setNoDelay(true)
+      : net.connect({ host, port, noDelay: true });
+    let connected = false;
     let chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -80,7 +97,7 @@ export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
       socket.removeListener('data', onData);
       socket.removeListener('error', onError);
       socket.removeListener('end', onEnd);
-      socket.removeListener('connect', onConnect);
+      socket.removeListener(req.tls ? 'secureConnect' : 'connect', onConnect);
     }
     function fail(err: RpcError): void {
       if (settled) return;
@@ -96,6 +113,7 @@ export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
       fail(new HandshakeError(`rpc: CONNECT ${req.path} answered ${head.statusLine}${body ? `: ${body}` : ''}`, head.statusCode, head.statusLine));
     }
     function onConnect(): void {
+      connected = true;
       let head = `CONNECT ${req.path} HTTP/1.0\r\nHost: ${req.endpoint.host}:${req.endpoint.port}\r\n`;
       if (req.sendCodecHeader) head += `Rpc-Codec: ${req.codecName}\r\n`;
       for (const [k, v] of Object.entries(req.headers)) head += `${k}: ${v}\r\n`;
@@ -144,9 +162,9 @@ export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
       else fail(new HandshakeError('rpc: connection closed during CONNECT'));
     }
     function onError(err: Error): void {
-      fail(fromSocketError(err, socket.connecting ? 'dial' : 'io'));
+      fail(fromSocketError(err, connected ? 'io' : 'dial'));
     }
-    socket.on('connect', onConnect);
+    socket.on(req.tls ? 'secureConnect' : 'connect', onConnect);
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onError);

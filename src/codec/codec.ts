@@ -80,6 +80,12 @@ export interface ClientCodec {
    * when `args` cannot be encoded; the codec's state is unchanged then.
    */
   encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array;
+  /**
+   * encodeCancel encodes the message that tells the server the call
+   * `targetSeq` was abandoned (see src/cancel.ts). `cancelSeq` is a fresh
+   * sequence number for codecs that send the cancel as a call.
+   */
+  encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array;
   /** decodeFrame decodes the frame `buf[start, end)`; undefined when it only updated codec state. */
   decodeFrame(buf: Uint8Array, start?: number, end?: number): ClientResponse | undefined;
 }

@@ -1,3 +1,4 @@
+import { CANCEL_METHOD } from '../cancel.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
 import type { GoType } from './go-type.js';
@@ -8,6 +9,9 @@ import { encodeError, protocolError } from './gob/errors.js';
 import { measureGob } from './gob/framing.js';
 
 export type { GobInterfaceValue } from './gob/decoder.js';
+
+/** A cancel call's argument: the abandoned call's sequence number, a Go uint64. */
+const SEQ_TYPE: GoType = { kind: 'uint', bits: 64 };
 export { measureGob } from './gob/framing.js';
 
 /** net/rpc's request header, `rpc.Request{ServiceMethod string; Seq uint64}`. */
@@ -125,6 +129,10 @@ class GobClientCodec implements ClientCodec {
       enc.rollback();
       throw asEncodeError(err);
     }
+  }
+
+  encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array {
+    return this.encodeRequest(cancelSeq, CANCEL_METHOD, targetSeq, SEQ_TYPE);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse | undefined {

@@ -1,6 +1,7 @@
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
 import { measureJson } from './json-measure.js';
+import { CANCEL_METHOD } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -67,6 +68,10 @@ class JsonClientCodec implements ClientCodec {
 
   encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {
     return encodeLine({ method: serviceMethod, params: [args === undefined ? null : args], id: seq }, `arguments for ${serviceMethod}`);
+  }
+
+  encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array {
+    return this.encodeRequest(cancelSeq, CANCEL_METHOD, targetSeq);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {

@@ -2,6 +2,7 @@ import { Packr } from 'msgpackr';
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
 import { measureMsgpack } from './msgpack-measure.js';
+import { CANCEL_NOTIFICATION } from '../cancel.js';
 
 const REQUEST = 0;
 const RESPONSE = 1;
@@ -95,6 +96,10 @@ class MsgpackClientCodec implements ClientCodec {
   /** encodeNotification encodes a one-way msgpack-rpc notification. */
   encodeNotification(method: string, params: unknown): Uint8Array {
     return encode([NOTIFICATION, method, params], `notification ${method}`);
+  }
+
+  encodeCancel(_cancelSeq: number, targetSeq: number): Uint8Array {
+    return this.encodeNotification(CANCEL_NOTIFICATION, [targetSeq]);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {

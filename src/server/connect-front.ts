@@ -1,33 +1,38 @@
 import type { Socket } from 'node:net';
-import { CONNECTED_RESPONSE, CODEC_HEADER, findHeadEnd, HeadParseError, parseRequestHead, requestPath } from '../handshake.js';
+import { CONNECTED_RESPONSE, findHeadEnd, HeadParseError, parseRequestHead, requestPath } from '../handshake.js';
 import type { RequestHead } from '../handshake.js';
 import type { ResolvedServerOptions } from './options.js';
 
-/** HijackTarget receives sockets whose CONNECT the front accepted, and everything else. */
+/** FrontTarget receives the sockets the front has read a request head from. */
 export interface FrontTarget {
   readonly options: ResolvedServerOptions;
-  /** hasCodec reports whether a codec of that name is offered. */
-  hasCodec(name: string): boolean;
-  /** serveHijacked takes over a socket after the 200 response was written. */
-  serveHijacked(socket: Socket, codecName: string, head: RequestHead, rest: Uint8Array): void;
+  /** connectRequest takes a CONNECT on the RPC path; `rest` are the bytes after the head. */
+  connectRequest(socket: Socket, head: RequestHead, rest: Uint8Array): void;
   /** serveHttp hands a non-CONNECT request to the HTTP server; `bytes` are put back first. */
   serveHttp(socket: Socket, bytes: Uint8Array): void;
 }
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  503: 'Service Unavailable',
   404: 'Not Found',
   415: 'Unsupported Media Type',
   431: 'Request Header Fields Too Large',
 };
 
-/** writeStatus answers with a small text/plain response and closes the socket. */
-export function rejectSocket(socket: Socket, status: number, body: string): void {
+/**
+ * rejectSocket answers with a small text/plain response (`<status> <body>`)
+ * and closes the socket. `extraHeaders` are CRLF-terminated header lines.
+ */
+export function rejectSocket(socket: Socket, status: number, body: string, extraHeaders = ''): void {
   const text = `${status} ${body}\n`;
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       'Content-Type: text/plain; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(text)}\r\n` +
+      extraHeaders +
       'Connection: close\r\n\r\n' +
       text,
   );
@@ -38,8 +43,8 @@ export function rejectSocket(socket: Socket, status: number, body: string): void
  * LF line ends (which Node's HTTP parser does not), within a size limit and
  * a time limit, then routes the socket: CONNECT on the RPC path is answered
  * with Go's exact status line and handed to the codec together with any
- * bytes that followed the head; CONNECT elsewhere is 404; a codec the server
- * does not offer is 415; anything else goes to the HTTP server untouched.
+ * bytes that followed the head (see acceptConnect for codec and auth
+ * checks); CONNECT elsewhere is 404; anything else goes to the HTTP server.
  */
 export class HeadReader {
   private readonly socket: Socket;
@@ -124,14 +129,7 @@ export class HeadReader {
       rejectSocket(this.socket, 404, `no RPC endpoint at ${head.target}; use ${options.path}`);
       return;
     }
-    const codecName = (head.headers[CODEC_HEADER] ?? options.defaultCodec).toLowerCase();
-    if (!this.target.hasCodec(codecName)) {
-      const offered = options.codecs.map((c) => c.name).join(', ');
-      rejectSocket(this.socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${offered}`);
-      return;
-    }
-    this.socket.write(head.headers[CODEC_HEADER] === undefined ? CONNECTED_RESPONSE : connectedWithCodec(codecName));
-    this.target.serveHijacked(this.socket, codecName, head, buf.subarray(headEnd));
+    this.target.connectRequest(this.socket, head, buf.subarray(headEnd));
   }
 }
 

@@ -1,9 +1,10 @@
 import type { Duplex } from 'node:stream';
-import type { ServerCodec, ServerRequest } from '../codec/codec.js';
+import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../cancel.js';
+import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { FrameReader } from '../frame-reader.js';
-import type { CallContext } from './call-context.js';
 import type { MethodEntry, Registry } from './registry.js';
+import { ServerCall } from './server-call.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -14,13 +15,19 @@ export interface ConnectionHost {
   connectionFailed(conn: ServerConnection, err: Error): void;
 }
 
-/** ConnectionInfo describes where a connection came from. */
+/** ConnectionInfo describes where a connection came from and the limits it runs under. */
 export interface ConnectionInfo {
   readonly codecName: string;
   readonly remoteAddress: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly maxMessageBytes: number;
   readonly maxInFlight: number;
+  /** Time a handler may run before its call is answered with a timeout error; 0 for none. */
+  readonly handlerTimeoutMs: number;
+  /** Unsent reply bytes past which the server stops reading the connection. */
+  readonly maxWriteBufferBytes: number;
+  /** Time without traffic and without running calls after which the connection closes; 0 for none. */
+  readonly idleTimeoutMs: number;
 }
 
 /** SHUTTING_DOWN is the error text for calls that arrive during close(). */
@@ -36,8 +43,17 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
+/** callKey turns a codec's call id into a Map key (ids are numbers, bigints, or JSON values). */
+function callKey(id: unknown): unknown {
+  return typeof id === 'object' && id !== null ? JSON.stringify(id) : id;
+}
+
 function flushConnection(conn: ServerConnection): void {
   conn.flush();
+}
+
+function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
+  conn.timeOut(call);
 }
 
 /**
@@ -46,6 +62,11 @@ function flushConnection(conn: ServerConnection): void {
  * completion order. Replies finished in the same tick go out in one write.
  * A frame it cannot decode ends the connection (fatal); an unknown method,
  * bad argument or failing handler gets an error reply and the loop goes on.
+ *
+ * Backpressure: with `maxInFlight` calls running, or more than
+ * `maxWriteBufferBytes` of replies the peer has not taken, the connection
+ * stops reading until that clears, so a peer cannot make the server queue
+ * without bound.
  */
 export class ServerConnection {
   readonly socket: Duplex;
@@ -53,7 +74,8 @@ export class ServerConnection {
   private readonly host: ConnectionHost;
   private readonly codec: ServerCodec;
   private readonly reader: FrameReader;
-  private readonly abort = new AbortController();
+  /** Running calls by id, for cancellation. */
+  private readonly active = new Map<unknown, ServerCall>();
   /** Encoded replies waiting for the next flush. */
   private out: Uint8Array[] = [];
   private flushScheduled = false;
@@ -61,6 +83,8 @@ export class ServerConnection {
   private inFlight = 0;
   /** Reading stopped because maxInFlight calls are running. */
   private pausedForInFlight = false;
+  /** Reading stopped because the peer does not take its replies. */
+  private pausedForWrite = false;
   /** The peer finished sending; close once replies are out. */
   private readEnded = false;
   private closed = false;
@@ -76,10 +100,18 @@ export class ServerConnection {
     this.onEnd = this.onEnd.bind(this);
     this.onClose = this.onClose.bind(this);
     this.onError = this.onError.bind(this);
+    this.onDrain = this.onDrain.bind(this);
+    this.onIdle = this.onIdle.bind(this);
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
+    socket.on('drain', this.onDrain);
+    const timed = socket as Duplex & { setTimeout?: (ms: number, cb?: () => void) => void };
+    if (info.idleTimeoutMs > 0 && typeof timed.setTimeout === 'function') {
+      timed.setTimeout(info.idleTimeoutMs);
+      socket.on('timeout', this.onIdle);
+    }
   }
 
   /** start processes bytes that arrived with the handshake, then resumes the socket. */
@@ -107,18 +139,22 @@ export class ServerConnection {
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number): boolean {
-    const msg = this.codec.decodeFrame(buf, start, end);
-    if (msg !== undefined && msg.type === 'request') this.dispatch(msg);
+    const msg: ServerMessage | undefined = this.codec.decodeFrame(buf, start, end);
+    if (msg !== undefined) {
+      if (msg.type === 'request') this.dispatch(msg);
+      else if (msg.method === CANCEL_NOTIFICATION && Array.isArray(msg.params)) this.cancel(msg.params[0]);
+    }
     if (this.inFlight >= this.info.maxInFlight && !this.closed) {
       this.pausedForInFlight = true;
       this.socket.pause();
       return false;
     }
-    return !this.closed;
+    return !this.closed && !this.pausedForWrite;
   }
 
   private dispatch(req: ServerRequest): void {
     const sm = req.serviceMethod;
+    if (sm === CANCEL_METHOD) return this.cancel(req.args);
     if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
@@ -126,38 +162,59 @@ export class ServerConnection {
       method.stats.recordRejected();
       return this.reply(req.id, sm, req.argsError.message, undefined, method);
     }
-    const ctx: CallContext = {
-      serviceMethod: sm,
-      remoteAddress: this.info.remoteAddress,
-      headers: this.info.headers,
-      codec: this.info.codecName,
-      signal: this.abort.signal,
-    };
+    const call = new ServerCall(req.id, method, sm, this.info);
+    this.active.set(callKey(req.id), call);
     this.inFlight++;
-    const started = performance.now();
+    if (this.info.handlerTimeoutMs > 0) call.timer = setTimeout(onHandlerTimeout, this.info.handlerTimeoutMs, this, call);
     let result: unknown;
     try {
-      result = method.handler.call(method.receiver, req.args, ctx);
+      result = method.handler.call(method.receiver, req.args, call);
     } catch (err) {
-      return this.finish(method, req.id, started, errorText(err), undefined);
+      return this.finish(call, errorText(err), undefined);
     }
     if (isThenable(result)) {
-      const id = req.id;
       result.then(
-        (value) => this.finish(method, id, started, null, value),
-        (err: unknown) => this.finish(method, id, started, errorText(err), undefined),
+        (value) => this.finish(call, null, value),
+        (err: unknown) => this.finish(call, errorText(err), undefined),
       );
     } else {
-      this.finish(method, req.id, started, null, result);
+      this.finish(call, null, result);
     }
   }
 
-  private finish(method: MethodEntry, id: unknown, started: number, error: string | null, value: unknown): void {
+  private finish(call: ServerCall, error: string | null, value: unknown): void {
+    if (call.finished) return;
+    call.finished = true;
     this.inFlight--;
-    method.stats.record(performance.now() - started, error !== null);
-    this.reply(id, `${method.service}.${method.name}`, error, value, method);
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    const key = callKey(call.id);
+    if (this.active.get(key) === call) this.active.delete(key);
+    if (!call.answered) {
+      call.answered = true;
+      call.method.stats.record(performance.now() - call.started, error !== null);
+      this.reply(call.id, call.serviceMethod, error, value, call.method);
+    }
     if (this.pausedForInFlight && this.inFlight < this.info.maxInFlight) this.resumeReading();
     if (this.inFlight === 0 && (this.readEnded || this.host.draining)) this.endWhenFlushed();
+  }
+
+  /** cancel stops waiting for a call the client gave up on: its signal fires and no reply is sent. */
+  private cancel(id: unknown): void {
+    const call = this.active.get(callKey(id));
+    if (!call || call.answered) return;
+    call.answered = true;
+    call.method.stats.record(performance.now() - call.started, true);
+    call.abort(new RpcError(ErrorCode.Aborted, `rpc: ${call.serviceMethod} cancelled by the client`));
+  }
+
+  /** @internal timeOut answers a call that outlived the server's handler time limit. */
+  timeOut(call: ServerCall): void {
+    if (call.answered || this.closed) return;
+    call.answered = true;
+    const message = `rpc: ${call.serviceMethod} timed out after ${this.info.handlerTimeoutMs} ms`;
+    call.method.stats.record(performance.now() - call.started, true);
+    call.abort(new RpcError(ErrorCode.Timeout, message));
+    this.reply(call.id, call.serviceMethod, message, undefined, call.method);
   }
 
   private reply(id: unknown, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {
@@ -184,12 +241,22 @@ export class ServerConnection {
     const out = this.out;
     this.out = [];
     this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (!this.pausedForWrite && this.socket.writableLength > this.info.maxWriteBufferBytes) {
+      this.pausedForWrite = true;
+      this.socket.pause();
+    }
+  }
+
+  private onDrain(): void {
+    if (!this.pausedForWrite) return;
+    this.pausedForWrite = false;
+    if (!this.pausedForInFlight) this.resumeReading();
   }
 
   private resumeReading(): void {
     this.pausedForInFlight = false;
     this.onData(new Uint8Array(0));
-    if (!this.pausedForInFlight && !this.closed) this.socket.resume();
+    if (!this.pausedForInFlight && !this.pausedForWrite && !this.closed) this.socket.resume();
   }
 
   /**
@@ -217,6 +284,10 @@ export class ServerConnection {
     this.socket.destroy();
   }
 
+  private abortAll(reason: RpcError): void {
+    for (const call of this.active.values()) call.abort(reason);
+  }
+
   /**
    * onEnd: the peer closed its sending side. Running calls are told (their
    * signal aborts) but may still reply: a peer that only half-closed gets
@@ -224,7 +295,12 @@ export class ServerConnection {
    */
   private onEnd(): void {
     this.readEnded = true;
-    this.abort.abort(new RpcError(ErrorCode.ConnectionLost, 'rpc: peer closed the connection'));
+    this.abortAll(new RpcError(ErrorCode.ConnectionLost, 'rpc: peer closed the connection'));
+    if (this.inFlight === 0) this.endWhenFlushed();
+  }
+
+  /** onIdle: no traffic for idleTimeoutMs; close unless calls are still running. */
+  private onIdle(): void {
     if (this.inFlight === 0) this.endWhenFlushed();
   }
 
@@ -236,7 +312,8 @@ export class ServerConnection {
     if (this.closed) return;
     this.closed = true;
     this.out = [];
-    this.abort.abort(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection closed'));
+    this.abortAll(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection closed'));
+    this.active.clear();
     this.host.connectionClosed(this);
   }
 }

@@ -1,5 +1,7 @@
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
+import type { Authorize } from './authorize.js';
 
 /** ServerOptions configure a Server; every field has a safe default. */
 export interface ServerOptions {
@@ -17,16 +19,28 @@ export interface ServerOptions {
   readonly maxDepth?: number;
   /** Calls running at once per connection; past it the server stops reading that socket. Default 1024. */
   readonly maxInFlight?: number;
+  /** Unsent reply bytes per connection past which the server stops reading it. Default 16 MiB. */
+  readonly maxWriteBufferBytes?: number;
+  /** Open connections (including ones still handshaking); more are answered 503. Default 10 000. */
+  readonly maxConnections?: number;
   /** Time allowed for a client to send its request head, in ms. Default 10 000. */
   readonly handshakeTimeoutMs?: number;
   /** Largest request head accepted (answered 431 beyond it). Default 16 KiB. */
   readonly maxHeadBytes?: number;
+  /** Close a connection with no traffic and no running call for this long, in ms. Default 0 (never). */
+  readonly idleTimeoutMs?: number;
+  /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
+  readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
   readonly graceMs?: number;
+  /** Decides whether a CONNECT may proceed, before any codec byte is read. Default: everyone. */
+  readonly authorize?: Authorize;
+  /** Serve over TLS with these options (cert, key, and optionally ca + requestCert for client certificates). */
+  readonly tls?: TlsOptions & SecureContextOptions;
 }
 
 /** ResolvedServerOptions are ServerOptions with every default filled in. */
-export type ResolvedServerOptions = Required<ServerOptions>;
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authorize' | 'tls'>> & Pick<ServerOptions, 'authorize' | 'tls'>;
 
 /** resolveServerOptions fills in defaults and checks that the default codec is offered. */
 export function resolveServerOptions(options: ServerOptions, builtins: readonly Codec[]): ResolvedServerOptions {
@@ -40,8 +54,14 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
     maxDepth: options.maxDepth ?? 100,
     maxInFlight: options.maxInFlight ?? 1024,
+    maxWriteBufferBytes: options.maxWriteBufferBytes ?? 16 * 1024 * 1024,
+    maxConnections: options.maxConnections ?? 10_000,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
+    idleTimeoutMs: options.idleTimeoutMs ?? 0,
+    handlerTimeoutMs: options.handlerTimeoutMs ?? 0,
     graceMs: options.graceMs ?? 10_000,
+    authorize: options.authorize,
+    tls: options.tls,
   };
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { builtinCodecs } from '../codec/builtin.js';
 import { isBoundService, isContract } from '../contract/contract.js';
@@ -9,9 +10,12 @@ import type { BoundService, ServiceContract, ServiceImpl } from '../contract/con
 import { contractHandlers } from '../contract/contract-handlers.js';
 import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import { CODEC_HEADER, CONNECTED_RESPONSE, requestPath } from '../handshake.js';
+import { requestPath } from '../handshake.js';
 import type { RequestHead } from '../handshake.js';
-import { connectedWithCodec, HeadReader, rejectSocket } from './connect-front.js';
+import type { Authorize } from './authorize.js';
+import { acceptConnect } from './connect-acceptor.js';
+import type { AcceptorTarget } from './connect-acceptor.js';
+import { HeadReader, rejectSocket } from './connect-front.js';
 import type { FrontTarget } from './connect-front.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
@@ -66,7 +70,7 @@ function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, strin
  * Events: `'connectionError'` (err, connection) when a connection ends
  * because its peer broke the protocol or a limit.
  */
-export class Server extends EventEmitter implements ConnectionHost, FrontTarget {
+export class Server extends EventEmitter implements ConnectionHost, FrontTarget, AcceptorTarget {
   /** The registered services. */
   readonly registry = new Registry();
   /** The options in force, defaults filled in. */
@@ -80,7 +84,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
   private readonly httpSockets = new Set<Socket>();
   private readonly routes: HttpRoute[] = [];
   private readonly httpFallback: http.Server;
-  private netServer: net.Server | undefined;
+  private netServer: net.Server | tls.Server | undefined;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private readonly startedAt = Date.now();
@@ -134,7 +138,11 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
   listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
     const { port = 0, host = '127.0.0.1' } = typeof options === 'number' ? { port: options } : options;
     if (this.netServer) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, 'rpc: server is already listening'));
-    const netServer = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.handleSocket(socket));
+    const onSocket = (socket: Socket): void => this.handleSocket(socket);
+    const netServer = this.options.tls
+      ? tls.createServer({ ...this.options.tls, allowHalfOpen: true, noDelay: true }, onSocket)
+      : net.createServer({ allowHalfOpen: true, noDelay: true }, onSocket);
+    if (this.options.tls) netServer.on('tlsClientError', (_err, socket) => socket.destroy());
     this.netServer = netServer;
     return new Promise((resolve, reject) => {
       netServer.once('error', reject);
@@ -160,6 +168,11 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
       socket.destroy();
       return;
     }
+    if (this.connections.size + this.handshaking.size >= this.options.maxConnections) {
+      socket.on('error', () => undefined);
+      rejectSocket(socket, 503, `too many connections (limit ${this.options.maxConnections})`);
+      return;
+    }
     socket.setNoDelay(true);
     this.handshaking.add(socket);
     socket.once('close', () => this.handshaking.delete(socket));
@@ -171,10 +184,30 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
     return this.codecs.has(name);
   }
 
-  /** @internal Called by the front once a CONNECT was accepted. */
-  serveHijacked(socket: Socket, codecName: string, head: RequestHead, rest: Uint8Array): void {
-    this.handshaking.delete(socket);
-    this.serveConn(socket, { codec: codecName, head: rest, headers: head.headers });
+  /** codecNames lists the offered codecs' names. */
+  codecNames(): string[] {
+    return [...this.codecs.keys()];
+  }
+
+  /** @internal The codec used when a CONNECT names none. */
+  get defaultCodec(): string {
+    return this.options.defaultCodec;
+  }
+
+  /** @internal The authorize hook in force. */
+  get authorize(): Authorize | undefined {
+    return this.options.authorize;
+  }
+
+  /** @internal Called by the front for a CONNECT on the RPC path. */
+  connectRequest(socket: Socket, head: RequestHead, rest: Uint8Array): void {
+    acceptConnect(this, socket, { target: head.target, headers: head.headers, remoteAddress: addressOf(socket) }, rest);
+  }
+
+  /** @internal Called once a CONNECT was answered 200: the socket now carries the codec. */
+  serve(socket: Duplex, codecName: string, headers: Readonly<Record<string, string>>, rest: Uint8Array, remoteAddress: string | undefined): void {
+    this.handshaking.delete(socket as Socket);
+    this.serveConn(socket, { codec: codecName, head: rest, headers, ...(remoteAddress ? { remoteAddress } : {}) });
   }
 
   /** @internal Called by the front for requests that are not CONNECT. */
@@ -202,6 +235,9 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
       headers: options.headers ?? {},
       maxMessageBytes: this.options.maxMessageBytes,
       maxInFlight: this.options.maxInFlight,
+      maxWriteBufferBytes: this.options.maxWriteBufferBytes,
+      handlerTimeoutMs: this.options.handlerTimeoutMs,
+      idleTimeoutMs: this.options.idleTimeoutMs,
     });
     this.connections.add(conn);
     if (this.draining) conn.drain();
@@ -221,20 +257,13 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget 
         if (httpServer.listenerCount('connect') === 1) rejectSocket(socket as Socket, 404, `no RPC endpoint at ${req.url}`);
         return;
       }
-      const requested = req.headers[CODEC_HEADER];
-      const codecName = (typeof requested === 'string' ? requested : this.options.defaultCodec).toLowerCase();
-      if (!this.codecs.has(codecName)) {
-        const offered = [...this.codecs.keys()].join(', ');
-        rejectSocket(socket as Socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${offered}`);
-        return;
-      }
       if (this.draining) {
         socket.destroy();
         return;
       }
       (socket as Socket).setNoDelay?.(true);
-      socket.write(typeof requested === 'string' ? connectedWithCodec(codecName) : CONNECTED_RESPONSE);
-      this.serveConn(socket, { codec: codecName, head, headers: flattenHeaders(req.headers) });
+      socket.pause();
+      acceptConnect(this, socket, { target: req.url ?? '', headers: flattenHeaders(req.headers), remoteAddress: addressOf(socket) }, head);
     };
     httpServer.on('connect', onConnect);
     return () => httpServer.removeListener('connect', onConnect);

@@ -191,10 +191,12 @@ describe('dialHTTP', () => {
 
 describe('parseAddress', () => {
   it('accepts host:port, [v6]:port, :port and http URLs', () => {
-    expect(parseAddress('example.com:1234')).toEqual({ host: 'example.com', port: 1234, path: undefined });
-    expect(parseAddress('[::1]:80')).toEqual({ host: '::1', port: 80, path: undefined });
-    expect(parseAddress(':1234')).toEqual({ host: '127.0.0.1', port: 1234, path: undefined });
-    expect(parseAddress('http://h:9/p')).toEqual({ host: 'h', port: 9, path: '/p' });
+    expect(parseAddress('example.com:1234')).toEqual({ host: 'example.com', port: 1234, path: undefined, secure: false });
+    expect(parseAddress('[::1]:80')).toEqual({ host: '::1', port: 80, path: undefined, secure: false });
+    expect(parseAddress(':1234')).toEqual({ host: '127.0.0.1', port: 1234, path: undefined, secure: false });
+    expect(parseAddress('http://h:9/p')).toEqual({ host: 'h', port: 9, path: '/p', secure: false });
+    expect(parseAddress('https://h:9')).toEqual({ host: 'h', port: 9, path: undefined, secure: true });
+    expect(parseAddress('https://h')).toEqual({ host: 'h', port: 443, path: undefined, secure: true });
   });
 
   it.each(['nohost', 'h:0', 'h:99999', 'h:p'])('rejects %s', (a) => {

@@ -1,0 +1,84 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { CODEC_HEADER, CONNECTED_RESPONSE } from '../handshake.js';
+import type { Authorize, AuthorizeResult } from './authorize.js';
+import { connectedWithCodec, rejectSocket } from './connect-front.js';
+
+/** AcceptorTarget is what accepting a CONNECT needs from the server. */
+export interface AcceptorTarget {
+  readonly draining: boolean;
+  readonly defaultCodec: string;
+  readonly authorize: Authorize | undefined;
+  /** codecNames lists the codecs offered, for the 415 answer. */
+  codecNames(): string[];
+  hasCodec(name: string): boolean;
+  /** serve takes over a socket after the 200 answer was written. */
+  serve(socket: Duplex, codecName: string, headers: Readonly<Record<string, string>>, rest: Uint8Array, remoteAddress: string | undefined): void;
+}
+
+/** ConnectRequest is a CONNECT request on the RPC path, from either front. */
+export interface AcceptedRequest {
+  readonly target: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly remoteAddress: string | undefined;
+}
+
+function peerSubject(socket: Duplex): Readonly<Record<string, string | string[]>> | undefined {
+  const tlsSocket = socket as Partial<TLSSocket>;
+  if (typeof tlsSocket.getPeerCertificate !== 'function' || !tlsSocket.authorized) return undefined;
+  const cert = tlsSocket.getPeerCertificate();
+  return cert && cert.subject ? (cert.subject as unknown as Record<string, string | string[]>) : undefined;
+}
+
+function refusal(result: AuthorizeResult | Error, headers: Readonly<Record<string, string>>): { status: 401 | 403; message: string } | undefined {
+  if (result === true) return undefined;
+  if (result instanceof Error) return { status: 403, message: 'forbidden' };
+  if (result === false) {
+    return headers.authorization === undefined ? { status: 401, message: 'authorization required' } : { status: 403, message: 'forbidden' };
+  }
+  return { status: result.status, message: result.message ?? (result.status === 401 ? 'authorization required' : 'forbidden') };
+}
+
+/**
+ * acceptConnect finishes a CONNECT on the RPC path: a codec the server
+ * does not offer is answered 415, a request the authorize hook refuses
+ * 401/403 (before any codec byte is read: the socket stays paused), and
+ * otherwise Go's exact 200 line is written and the socket is served, with
+ * `rest` (the bytes that followed the head) as the first codec bytes.
+ */
+export function acceptConnect(target: AcceptorTarget, socket: Duplex, req: AcceptedRequest, rest: Uint8Array): void {
+  const requested = req.headers[CODEC_HEADER];
+  const codecName = (requested ?? target.defaultCodec).toLowerCase();
+  if (!target.hasCodec(codecName)) {
+    rejectSocket(socket as Socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${target.codecNames().join(', ')}`);
+    return;
+  }
+  const proceed = (): void => {
+    if (target.draining || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    socket.write(requested === undefined ? CONNECTED_RESPONSE : connectedWithCodec(codecName));
+    target.serve(socket, codecName, req.headers, rest, req.remoteAddress);
+  };
+  const authorize = target.authorize;
+  if (!authorize) return proceed();
+  const decide = (result: AuthorizeResult | Error): void => {
+    const refused = refusal(result, req.headers);
+    if (!refused) return proceed();
+    const extra = refused.status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+    rejectSocket(socket as Socket, refused.status, refused.message, extra);
+  };
+  let result: AuthorizeResult | Promise<AuthorizeResult>;
+  try {
+    result = authorize({ headers: req.headers, remoteAddress: req.remoteAddress, path: req.target, peerCertificateSubject: peerSubject(socket) });
+  } catch (err) {
+    return decide(err instanceof Error ? err : new Error(String(err)));
+  }
+  if (typeof result === 'object' && typeof (result as Promise<AuthorizeResult>).then === 'function') {
+    (result as Promise<AuthorizeResult>).then(decide, (err: unknown) => decide(err instanceof Error ? err : new Error(String(err))));
+  } else {
+    decide(result as AuthorizeResult);
+  }
+}

@@ -1,0 +1,60 @@
+import type { RpcError } from '../errors.js';
+import type { CallContext } from './call-context.js';
+import type { MethodEntry } from './registry.js';
+
+/**
+ * ServerCall is one running call: the handler's context (it implements
+ * CallContext) and the connection's bookkeeping for it. Its AbortSignal is
+ * made only when a handler reads `signal`, so calls that never look at it
+ * cost no AbortController.
+ */
+export class ServerCall implements CallContext {
+  readonly serviceMethod: string;
+  readonly remoteAddress: string | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly codec: string;
+  /** The codec's id for the call, handed back in the reply. */
+  readonly id: unknown;
+  readonly method: MethodEntry;
+  /** performance.now() when the handler started. */
+  readonly started: number;
+  /** The handler has returned or thrown. */
+  finished = false;
+  /** A reply was sent, or will never be (the client cancelled). */
+  answered = false;
+  /** Timer of the server's handler time limit, if one is set. */
+  timer: NodeJS.Timeout | undefined;
+  private controller: AbortController | undefined;
+  private reason: RpcError | undefined;
+
+  constructor(
+    id: unknown,
+    method: MethodEntry,
+    serviceMethod: string,
+    info: { readonly remoteAddress: string | undefined; readonly headers: Readonly<Record<string, string>>; readonly codecName: string },
+  ) {
+    this.id = id;
+    this.method = method;
+    this.serviceMethod = serviceMethod;
+    this.remoteAddress = info.remoteAddress;
+    this.headers = info.headers;
+    this.codec = info.codecName;
+    this.started = performance.now();
+  }
+
+  /** signal aborts when the client cancels, the server's time limit passes, or the connection goes away. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  /** abort fires the call's signal with `reason` (once; later reasons are ignored). */
+  abort(reason: RpcError): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
