@@ -3,6 +3,7 @@ import type { ClientCodec, ClientResponse } from '../codec/codec.js';
 import type { GoType } from '../codec/go-type.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { FrameReader } from '../frame-reader.js';
+import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
 import type { ServiceContract } from '../contract/contract.js';
 import { createServiceProxy } from '../contract/service-proxy.js';
@@ -75,7 +76,7 @@ export class Client {
   private readonly options: ClientOptions;
   private readonly pending = new Map<number, PendingCall>();
   private seq = 0;
-  private out: Uint8Array[] = [];
+  private readonly out = new OutQueue();
   private flushScheduled = false;
   /** Set once the client can take no more calls; the reason later calls fail with. */
   private shutdown: RpcError | undefined;
@@ -124,9 +125,12 @@ export class Client {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
     const seq = this.seq++;
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | Uint8Array[];
     try {
-      bytes = this.codec.encodeRequest(seq, serviceMethod, args, options?.argsType);
+      const argsType = options?.argsType;
+      bytes = this.codec.encodeRequestParts
+        ? this.codec.encodeRequestParts(seq, serviceMethod, args, argsType)
+        : this.codec.encodeRequest(seq, serviceMethod, args, argsType);
     } catch (err) {
       return Promise.reject(RpcError.from(err, ErrorCode.Encode));
     }
@@ -177,7 +181,7 @@ export class Client {
     }
   }
 
-  private enqueue(bytes: Uint8Array): void {
+  private enqueue(bytes: Uint8Array | Uint8Array[]): void {
     this.out.push(bytes);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -188,10 +192,8 @@ export class Client {
   /** flush writes every queued request in one socket write. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.out.length === 0 || this.shutdown) return;
-    const out = this.out;
-    this.out = [];
-    this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (this.out.isEmpty || this.shutdown) return;
+    this.out.writeTo(this.socket);
   }
 
   private onData(chunk: Uint8Array): void {
@@ -239,7 +241,7 @@ export class Client {
       call.detach();
       call.reject(reason);
     }
-    this.out = [];
+    this.out.clear();
     if (!this.socket.destroyed) this.socket.destroy();
     this.resolveClosed();
   }

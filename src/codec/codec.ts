@@ -66,6 +66,13 @@ export interface ServerCodec {
    * the codec's state is unchanged in that case.
    */
   encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array;
+  /**
+   * encodeResponseParts, when a codec has it, is encodeResponse returning
+   * the message as consecutive parts, so a large byte payload can be
+   * written without a copy. The parts must be written in order and not
+   * modified until written.
+   */
+  encodeResponseParts?(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array | Uint8Array[];
 }
 
 /**
@@ -80,6 +87,8 @@ export interface ClientCodec {
    * when `args` cannot be encoded; the codec's state is unchanged then.
    */
   encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array;
+  /** encodeRequestParts, when a codec has it, is encodeRequest returning parts (see encodeResponseParts). */
+  encodeRequestParts?(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array | Uint8Array[];
   /**
    * encodeCancel encodes the message that tells the server the call
    * `targetSeq` was abandoned (see src/cancel.ts). `cancelSeq` is a fresh

@@ -1,6 +1,7 @@
 import { Packr } from 'msgpackr';
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import { isLargeBytes, isSmallUint, largeRequest, largeResponse } from './msgpack-large.js';
 import { measureMsgpack } from './msgpack-measure.js';
 import { CANCEL_NOTIFICATION } from '../cancel.js';
 
@@ -80,6 +81,11 @@ class MsgpackServerCodec implements ServerCodec {
     if (error !== null) return encode([RESPONSE, id, error, null], `error reply for ${serviceMethod}`);
     return encode([RESPONSE, id, null, reply], `reply for ${serviceMethod}`);
   }
+
+  encodeResponseParts(id: unknown, serviceMethod: string, error: string | null, reply: unknown): Uint8Array | Uint8Array[] {
+    if (error === null && isLargeBytes(reply) && isSmallUint(id)) return largeResponse(id, reply);
+    return this.encodeResponse(id, serviceMethod, error, reply);
+  }
 }
 
 class MsgpackClientCodec implements ClientCodec {
@@ -91,6 +97,11 @@ class MsgpackClientCodec implements ClientCodec {
 
   encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {
     return encode([REQUEST, seq, serviceMethod, [args]], `arguments for ${serviceMethod}`);
+  }
+
+  encodeRequestParts(seq: number, serviceMethod: string, args: unknown): Uint8Array | Uint8Array[] {
+    if (isLargeBytes(args) && isSmallUint(seq)) return largeRequest(seq, serviceMethod, args);
+    return this.encodeRequest(seq, serviceMethod, args);
   }
 
   /** encodeNotification encodes a one-way msgpack-rpc notification. */

@@ -3,6 +3,7 @@ import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../cancel.js';
 import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { FrameReader } from '../frame-reader.js';
+import { OutQueue } from '../out-queue.js';
 import type { MethodEntry, Registry } from './registry.js';
 import { ServerCall } from './server-call.js';
 
@@ -77,7 +78,7 @@ export class ServerConnection {
   /** Running calls by id, for cancellation. */
   private readonly active = new Map<unknown, ServerCall>();
   /** Encoded replies waiting for the next flush. */
-  private out: Uint8Array[] = [];
+  private readonly out = new OutQueue();
   private flushScheduled = false;
   /** Calls whose handler has not finished. */
   private inFlight = 0;
@@ -219,9 +220,12 @@ export class ServerConnection {
 
   private reply(id: unknown, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {
     if (this.closed) return;
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | Uint8Array[];
     try {
-      bytes = this.codec.encodeResponse(id, serviceMethod, error, value, method?.types?.reply);
+      const replyType = method?.types?.reply;
+      bytes = this.codec.encodeResponseParts
+        ? this.codec.encodeResponseParts(id, serviceMethod, error, value, replyType)
+        : this.codec.encodeResponse(id, serviceMethod, error, value, replyType);
     } catch (err) {
       if (error !== null || !(err instanceof RpcError) || err.code !== ErrorCode.Encode) return this.fail(err as Error);
       method?.stats.recordLateFailure();
@@ -237,10 +241,8 @@ export class ServerConnection {
   /** flush writes every queued reply in one socket write. */
   flush(): void {
     this.flushScheduled = false;
-    if (this.closed || this.out.length === 0) return;
-    const out = this.out;
-    this.out = [];
-    this.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (this.closed || this.out.isEmpty) return;
+    this.out.writeTo(this.socket);
     if (!this.pausedForWrite && this.socket.writableLength > this.info.maxWriteBufferBytes) {
       this.pausedForWrite = true;
       this.socket.pause();
@@ -311,7 +313,7 @@ export class ServerConnection {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.out = [];
+    this.out.clear();
     this.abortAll(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection closed'));
     this.active.clear();
     this.host.connectionClosed(this);
