@@ -4,6 +4,17 @@ import type { Writable } from 'node:stream';
 const JOIN_LIMIT = 256 * 1024;
 
 /**
+ * EARLY_BATCH is how many messages a tick may queue before the first of
+ * them are written at once instead of at the end of the tick. When a peer
+ * sends many calls in one packet, writing the first replies early lets it
+ * start on them while the rest are still being computed, so both ends
+ * work at the same time instead of taking turns (+30-40% calls/s with 64
+ * to 256 calls in flight in `npm run bench`). Only the first early write
+ * in a tick is taken, so a big batch costs two writes, not many.
+ */
+const EARLY_BATCH = 32;
+
+/**
  * OutQueue collects encoded messages between flushes and writes them in
  * one go: a small batch as one joined buffer (one write, one syscall), a
  * batch holding large payloads as a corked series of writes (one writev),
@@ -12,14 +23,21 @@ const JOIN_LIMIT = 256 * 1024;
 export class OutQueue {
   private parts: Uint8Array[] = [];
   private bytes = 0;
+  private messages = 0;
+  private wroteEarly = false;
 
   /** isEmpty reports whether nothing is queued. */
   get isEmpty(): boolean {
     return this.parts.length === 0;
   }
 
-  /** push queues one message, given whole or as consecutive parts. */
-  push(message: Uint8Array | Uint8Array[]): void {
+  /**
+   * push queues one message, given whole or as consecutive parts. It
+   * returns true when the caller should write the queue now rather than at
+   * the end of the tick (see EARLY_BATCH); endTick() re-arms that.
+   */
+  push(message: Uint8Array | Uint8Array[]): boolean {
+    this.messages++;
     if (message instanceof Uint8Array) {
       this.parts.push(message);
       this.bytes += message.length;
@@ -29,6 +47,14 @@ export class OutQueue {
         this.bytes += part.length;
       }
     }
+    if (this.wroteEarly || this.messages < EARLY_BATCH) return false;
+    this.wroteEarly = true;
+    return true;
+  }
+
+  /** endTick marks the end of a tick's batch: the next batch may write early again. */
+  endTick(): void {
+    this.wroteEarly = false;
   }
 
   /** writeTo writes everything queued to `socket` and empties the queue. */
@@ -37,6 +63,7 @@ export class OutQueue {
     const bytes = this.bytes;
     this.parts = [];
     this.bytes = 0;
+    this.messages = 0;
     if (parts.length === 1) {
       socket.write(parts[0]!);
     } else if (bytes <= JOIN_LIMIT) {
@@ -52,5 +79,6 @@ export class OutQueue {
   clear(): void {
     this.parts = [];
     this.bytes = 0;
+    this.messages = 0;
   }
 }

@@ -182,16 +182,17 @@ export class Client {
   }
 
   private enqueue(bytes: Uint8Array | Uint8Array[]): void {
-    this.out.push(bytes);
+    if (this.out.push(bytes) && !this.shutdown) this.out.writeTo(this.socket);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(flushClient, this);
     }
   }
 
-  /** flush writes every queued request in one socket write. */
+  /** flush writes every queued request in one socket write; it runs at the end of each tick with requests. */
   flush(): void {
     this.flushScheduled = false;
+    this.out.endTick();
     if (this.out.isEmpty || this.shutdown) return;
     this.out.writeTo(this.socket);
   }

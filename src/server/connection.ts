@@ -231,16 +231,21 @@ export class ServerConnection {
       method?.stats.recordLateFailure();
       return this.reply(id, serviceMethod, `rpc: cannot encode reply of ${serviceMethod}: ${err.message}`, undefined, undefined);
     }
-    this.out.push(bytes);
+    if (this.out.push(bytes)) this.writeQueued();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(flushConnection, this);
     }
   }
 
-  /** flush writes every queued reply in one socket write. */
+  /** flush writes every queued reply in one socket write; it runs at the end of each tick with replies. */
   flush(): void {
     this.flushScheduled = false;
+    this.out.endTick();
+    this.writeQueued();
+  }
+
+  private writeQueued(): void {
     if (this.closed || this.out.isEmpty) return;
     this.out.writeTo(this.socket);
     if (!this.pausedForWrite && this.socket.writableLength > this.info.maxWriteBufferBytes) {
