@@ -63,7 +63,7 @@ export interface Machine {
 /** Report is everything one `npm run bench` writes to latest.json. */
 export interface Report {
   readonly machine: Machine;
-  readonly settings: { readonly warmupMs: number; readonly durationMs: number; readonly quick: boolean };
+  readonly settings: { readonly warmupMs: number; readonly durationMs: number; readonly quick: boolean; readonly rounds: number };
   readonly rows: readonly Row[];
   readonly targets: readonly TargetCheck[];
   readonly memory?: MemoryReport | { readonly error: string };

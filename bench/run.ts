@@ -3,9 +3,10 @@
  * in separate processes), then the memory and scaling measurements, and
  * writes bench/results/latest.json and latest.md.
  *
- * Flags: --quick (0.2 s warm-up, 0.5 s measured per run), --no-extras
- * (skip memory and scaling), --subjects=msgpack,go,... and
- * --scenarios=seq,... to run a subset.
+ * Flags: --quick (one round of 0.2 s warm-up + 0.5 s measured per run),
+ * --rounds=N (default 3 rounds of 0.5 s + 1.5 s; each row is the median
+ * round), --no-extras (skip memory and scaling), --subjects=msgpack,go,...
+ * and --scenarios=seq,... to run a subset.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { toClientFlags } from './client-args.js';
@@ -29,8 +30,8 @@ const quick = flag('quick') !== undefined;
 const extras = flag('no-extras') === undefined;
 const onlySubjects = flag('subjects')?.split(',');
 const onlyScenarios = flag('scenarios')?.split(',');
-const warmupMs = quick ? 200 : 1000;
-const durationMs = quick ? 500 : 3000;
+const warmupMs = quick ? 200 : 500;
+const durationMs = quick ? 500 : 1500;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -48,43 +49,72 @@ if (goVer) {
 
 const subjects = buildSubjects(go).filter((s) => !onlySubjects || onlySubjects.includes(s.key));
 const runScenarios = scenarios.filter((s) => !onlyScenarios || onlyScenarios.includes(s.name));
-log(`netrpc bench: ${subjects.length} subjects × ${runScenarios.length} scenarios, warm-up ${warmupMs} ms + ${durationMs} ms each${extras ? ', then memory and scaling' : ''}`);
+log(`netrpc bench: ${subjects.length} subjects × ${runScenarios.length} scenarios × ${flag('rounds') ?? (quick ? 1 : 3)} rounds, warm-up ${warmupMs} ms + ${durationMs} ms each${extras ? ', then memory and scaling' : ''}`);
 
+/**
+ * Runs are interleaved: every server starts first, then each scenario runs
+ * `rounds` times, visiting the subjects in a rotated order each round, and
+ * each row keeps the run with the median calls/s. A shared machine slows
+ * down and speeds up over minutes; interleaving spreads that over every
+ * subject instead of penalising whichever ran during a slow spell.
+ */
+const rounds = Number(flag('rounds') ?? (quick ? 1 : 3));
 const rows: Row[] = [];
-for (const subject of subjects) {
+const servers = new Map<string, RunningServer>();
+const runnable = subjects.filter((subject) => {
   const { server: serverCmd, client: clientCmd } = subject;
-  if (typeof serverCmd === 'string' || typeof clientCmd === 'string') {
-    const note = typeof serverCmd === 'string' ? serverCmd : (clientCmd as string);
-    for (const s of runScenarios) rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note });
-    log(`${subject.name}: skipped (${note})`);
-    continue;
+  if (typeof serverCmd !== 'string' && typeof clientCmd !== 'string') return true;
+  const note = typeof serverCmd === 'string' ? serverCmd : (clientCmd as string);
+  for (const s of runScenarios) rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note });
+  log(`${subject.name}: skipped (${note})`);
+  return false;
+});
+for (const subject of runnable) {
+  try {
+    servers.set(subject.key, await startServer(subject.server as Command));
+  } catch (e) {
+    for (const s of runScenarios) rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note: message(e).slice(0, 200) });
+    log(`${subject.name}: server failed to start: ${message(e)}`);
   }
-  let server: RunningServer | undefined;
-  for (const s of runScenarios) {
-    try {
-      server ??= await startServer(serverCmd);
-      const flags = toClientFlags({ addr: server.address, scenario: s.name, inflight: s.inflight, conns: s.conns, warmupMs, durationMs, codec: subject.codec });
-      const cmd: Command = { file: clientCmd.file, args: [...clientCmd.args, ...flags] };
-      const r = await runClient(cmd, warmupMs + durationMs + 60_000);
-      const row: Row = {
-        subject: subject.name,
-        key: subject.key,
-        scenario: s.name,
-        callsPerSec: r.calls / r.seconds,
-        p50: r.p50,
-        p99: r.p99,
-        mbPerSec: r.bytes > 0 ? r.bytes / r.seconds / 1e6 : undefined,
-      };
-      rows.push(row);
-      log(`${s.name.padEnd(10)} ${subject.name.padEnd(26)} ${Math.round(row.callsPerSec!).toString().padStart(8)} calls/s  p50 ${r.p50.toFixed(0)} µs  p99 ${r.p99.toFixed(0)} µs${row.mbPerSec ? `  ${row.mbPerSec.toFixed(0)} MB/s` : ''}`);
-    } catch (e) {
-      rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note: message(e).slice(0, 200) });
-      log(`${s.name.padEnd(10)} ${subject.name.padEnd(26)} FAILED: ${message(e)}`);
-      if (server && server.child.exitCode !== null) server = undefined; // restart it for the next scenario
+}
+const started = runnable.filter((s) => servers.has(s.key));
+for (const s of runScenarios) {
+  const samples = new Map<string, Row[]>();
+  const failures = new Map<string, string>();
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < started.length; i++) {
+      const subject = started[(i + round) % started.length]!;
+      if (failures.has(subject.key)) continue;
+      const server = servers.get(subject.key)!;
+      const clientCmd = subject.client as Command;
+      try {
+        const flags = toClientFlags({ addr: server.address, scenario: s.name, inflight: s.inflight, conns: s.conns, warmupMs, durationMs, codec: subject.codec });
+        const r = await runClient({ file: clientCmd.file, args: [...clientCmd.args, ...flags] }, warmupMs + durationMs + 60_000);
+        const row: Row = {
+          subject: subject.name,
+          key: subject.key,
+          scenario: s.name,
+          callsPerSec: r.calls / r.seconds,
+          p50: r.p50,
+          p99: r.p99,
+          mbPerSec: r.bytes > 0 ? r.bytes / r.seconds / 1e6 : undefined,
+        };
+        samples.set(subject.key, [...(samples.get(subject.key) ?? []), row]);
+        log(`${s.name.padEnd(10)} ${subject.name.padEnd(26)} ${Math.round(row.callsPerSec!).toString().padStart(8)} calls/s  p50 ${r.p50.toFixed(0)} µs  p99 ${r.p99.toFixed(0)} µs${row.mbPerSec ? `  ${row.mbPerSec.toFixed(0)} MB/s` : ''}  (round ${round + 1}/${rounds})`);
+      } catch (e) {
+        failures.set(subject.key, message(e).slice(0, 200));
+        log(`${s.name.padEnd(10)} ${subject.name.padEnd(26)} FAILED: ${message(e)}`);
+      }
     }
   }
-  await server?.stop();
+  for (const subject of started) {
+    const runs = (samples.get(subject.key) ?? []).sort((a, b) => a.callsPerSec! - b.callsPerSec!);
+    const median = runs[Math.floor(runs.length / 2)];
+    if (median) rows.push(median);
+    else rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note: failures.get(subject.key) ?? 'no result' });
+  }
 }
+for (const server of servers.values()) await server.stop();
 // Group by scenario for the table.
 rows.sort((a, b) => runScenarios.findIndex((s) => s.name === a.scenario) - runScenarios.findIndex((s) => s.name === b.scenario));
 addRatios(rows);
@@ -100,7 +130,7 @@ if (extras) {
   scaling = await measureScaling(quick ? 200 : 500, quick ? 300 : 1500, log).catch((e: unknown) => ({ error: message(e) }));
 }
 
-const report: Report = { machine, settings: { warmupMs, durationMs, quick }, rows, targets: checkTargets(rows), memory, scaling };
+const report: Report = { machine, settings: { warmupMs, durationMs, quick, rounds }, rows, targets: checkTargets(rows), memory, scaling };
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 writeFileSync(new URL('latest.json', dir), `${JSON.stringify(report, null, 2)}\n`);

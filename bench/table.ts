@@ -55,7 +55,7 @@ function sections(report: Report): Array<{ title: string; headers: string[]; row
 
 function machineLine(report: Report): string {
   const m = report.machine;
-  return `${m.cpu}, ${m.cores} cores; Node ${m.node}; ${m.go}; ${m.date}; load average at start ${m.loadAvgAtStart}; warm-up ${report.settings.warmupMs} ms, measured ${report.settings.durationMs} ms per run${report.settings.quick ? ' (--quick)' : ''}`;
+  return `${m.cpu}, ${m.cores} cores; Node ${m.node}; ${m.go}; ${m.date}; load average at start ${m.loadAvgAtStart}; warm-up ${report.settings.warmupMs} ms, measured ${report.settings.durationMs} ms per run, median of ${report.settings.rounds} interleaved round(s)${report.settings.quick ? ' (--quick)' : ''}`;
 }
 
 const NOTES = [

@@ -17,6 +17,8 @@ import { DEFAULT_DEBUG_PATH } from '../src/handshake.js';
 const USAGE = `Usage: rpc-call [options] HOST:PORT Service.Method ['<json args>' | -]
        rpc-call [options] HOST:PORT --list
 
+HOST:PORT may be written https://HOST:PORT to call a server over TLS.
+
 Call one method of a net/rpc server (netrpc or Go) and print the reply as
 JSON. The argument is one JSON value; '-' reads it from standard input;
 without it the method gets no argument.
@@ -26,6 +28,10 @@ Options:
                      to a netrpc server and gob to a Go rpc.HandleHTTP server
   --path PATH        CONNECT path (default /_goRPC_)
   --header 'K: V'    extra CONNECT request header; repeatable
+  --token-file FILE  send 'Authorization: Bearer <token>', the token read from
+                     FILE (or from the RPC_TOKEN variable)
+  --tls-ca FILE      trust this CA for an https:// server (PEM)
+  --tls-cert FILE    client certificate (PEM), with --tls-key FILE
   --timeout DURATION give up after this long, e.g. 500ms, 5s (default 10s)
   --list             list the server's services and methods (from its debug
                      page, netrpc's or Go's) instead of calling
@@ -40,6 +46,7 @@ Examples:
   echo '"hello"' | rpc-call --codec json 127.0.0.1:1234 Echo.Upper -
   rpc-call --header 'Authorization: Bearer s3cret' 127.0.0.1:1234 Echo.Echo '[1,2]'
   rpc-call 127.0.0.1:1234 --list
+  RPC_TOKEN=s3cret rpc-call --tls-ca ca.pem https://rpc.internal:1234 Echo.Upper '"x"'
 `;
 
 const EXIT_OK = 0;
@@ -95,6 +102,10 @@ async function main(): Promise<void> {
         timeout: { type: 'string', default: '10s' },
         list: { type: 'boolean', default: false },
         'debug-path': { type: 'string', default: DEFAULT_DEBUG_PATH },
+        'token-file': { type: 'string' },
+        'tls-ca': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -121,10 +132,34 @@ async function main(): Promise<void> {
     usage((err as Error).message);
   }
 
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) usage('--tls-cert and --tls-key go together');
+  const headers = parseHeaders(values.header);
+  let token: string | undefined;
+  let tls: { ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined;
+  try {
+    token = values['token-file'] !== undefined ? readFileSync(values['token-file'], 'utf8').trim() : process.env.RPC_TOKEN || undefined;
+    if (values['tls-ca'] || values['tls-cert']) {
+      tls = {
+        ...(values['tls-ca'] ? { ca: readFileSync(values['tls-ca']) } : {}),
+        ...(values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : {}),
+      };
+    }
+  } catch (err) {
+    usage((err as Error).message);
+  }
+
   if (values.list) {
     if (method !== undefined) usage('--list takes only HOST:PORT');
     try {
-      process.stdout.write(formatListing(await listServices(endpoint.host, endpoint.port, values['debug-path'], timeout)));
+      const listing = await listServices({
+        host: endpoint.host,
+        port: endpoint.port,
+        debugPath: values['debug-path'],
+        timeoutMs: timeout,
+        headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers,
+        ...(tls || endpoint.secure ? { tls: tls ?? {} } : {}),
+      });
+      process.stdout.write(formatListing(listing));
     } catch (err) {
       exitFor(err);
     }
@@ -134,11 +169,16 @@ async function main(): Promise<void> {
   if (extra.length > 0) usage(`unexpected arguments after the JSON argument: ${extra.join(' ')}`);
   if (!['auto', 'gob', 'json', 'msgpack'].includes(values.codec)) usage(`unknown --codec ${values.codec}; want auto, gob, json or msgpack`);
   const args = readArgs(argText);
-  const headers = parseHeaders(values.header);
-
   let reply: unknown;
   try {
-    const client = await dialHTTP(address, { codec: values.codec, path: values.path, headers, connectTimeout: timeout });
+    const client = await dialHTTP(address, {
+      codec: values.codec,
+      path: values.path,
+      headers,
+      connectTimeout: timeout,
+      ...(token ? { token } : {}),
+      ...(tls ? { tls } : {}),
+    });
     try {
       reply = await client.call(method, args, { timeout });
     } finally {

@@ -4,11 +4,13 @@
  * serves the built-in demo services (Arith, Echo). Argument parsing,
  * printing and exit codes only; the work is done by the library.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isBoundService } from '../src/contract/contract.js';
 import { demoServices } from '../src/demo/services.js';
 import { parseDuration } from '../src/duration.js';
 import { RpcError } from '../src/errors.js';
+import { bearerToken } from '../src/server/authorize.js';
 import { loadServiceModule } from '../src/server/load-services.js';
 import { Server } from '../src/server/server.js';
 
@@ -33,12 +35,24 @@ Options:
                      (default gob, what Go's rpc.DialHTTP speaks)
   --grace DURATION   on SIGINT/SIGTERM, time running calls get to finish
                      (default 10s)
+  --token-file FILE  require 'Authorization: Bearer <token>' on CONNECT, the
+                     token read from FILE (or from the RPC_TOKEN variable)
+  --tls-cert FILE    serve over TLS with this certificate (PEM) ...
+  --tls-key FILE     ... and this private key (PEM)
+  --tls-ca FILE      also require client certificates signed by this CA
   --max-message SIZE largest message in bytes (default 67108864)
+  --max-connections N  open connections before new ones get 503 (default 10000)
+  --max-in-flight N  calls running per connection before the server stops
+                     reading it (default 1024)
+  --handler-timeout DURATION  answer calls whose handler runs longer with a
+                     timeout error and abort their signal (default: none)
+  --idle-timeout DURATION  close connections idle this long (default: never)
   -h, --help         show this help
 
 Examples:
   rpc-serve                         # demo services on 127.0.0.1:1234
   rpc-serve --port 9000 ./services.ts
+  RPC_TOKEN=s3cret rpc-serve --tls-cert cert.pem --tls-key key.pem
 `;
 
 function fail(message: string, code: number): never {
@@ -58,6 +72,14 @@ async function main(): Promise<void> {
         codec: { type: 'string' },
         grace: { type: 'string', default: '10s' },
         'max-message': { type: 'string' },
+        'token-file': { type: 'string' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        'tls-ca': { type: 'string' },
+        'max-connections': { type: 'string' },
+        'max-in-flight': { type: 'string' },
+        'handler-timeout': { type: 'string' },
+        'idle-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -72,20 +94,52 @@ async function main(): Promise<void> {
   if (positionals.length > 1) fail(`expected at most one MODULE, got ${positionals.length}\n\n${USAGE}`, 2);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`, 2);
-  const maxMessage = values['max-message'] === undefined ? undefined : Number(values['max-message']);
-  if (maxMessage !== undefined && !(Number.isInteger(maxMessage) && maxMessage > 0)) fail(`invalid --max-message ${values['max-message']}`, 2);
+  const positive = (flag: string): number | undefined => {
+    const text = (values as unknown as Record<string, string | undefined>)[flag];
+    if (text === undefined) return undefined;
+    const n = Number(text);
+    if (!Number.isInteger(n) || n <= 0) fail(`invalid --${flag} ${text}; want a positive integer`, 2);
+    return n;
+  };
+  const maxMessage = positive('max-message');
+  const maxConnections = positive('max-connections');
+  const maxInFlight = positive('max-in-flight');
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) fail('--tls-cert and --tls-key go together', 2);
+  if (values['tls-ca'] !== undefined && values['tls-cert'] === undefined) fail('--tls-ca needs --tls-cert and --tls-key', 2);
 
   let server: Server;
   let graceMs: number;
   try {
     graceMs = parseDuration(values.grace);
-    server = new Server({ path: values.path, defaultCodec: values.codec, maxMessageBytes: maxMessage, graceMs });
+    const token = values['token-file'] !== undefined ? readFileSync(values['token-file'], 'utf8').trim() : process.env.RPC_TOKEN;
+    if (token !== undefined && token === '') fail('the token is empty', 2);
+    const tls = values['tls-cert']
+      ? {
+          cert: readFileSync(values['tls-cert']),
+          key: readFileSync(values['tls-key']!),
+          ...(values['tls-ca'] ? { ca: readFileSync(values['tls-ca']), requestCert: true, rejectUnauthorized: true } : {}),
+        }
+      : undefined;
+    server = new Server({
+      path: values.path,
+      defaultCodec: values.codec,
+      maxMessageBytes: maxMessage,
+      maxConnections,
+      maxInFlight,
+      graceMs,
+      ...(values['handler-timeout'] ? { handlerTimeoutMs: parseDuration(values['handler-timeout']) } : {}),
+      ...(values['idle-timeout'] ? { idleTimeoutMs: parseDuration(values['idle-timeout']) } : {}),
+      ...(token ? { authorize: bearerToken(token) } : {}),
+      ...(tls ? { tls } : {}),
+    });
     const services = positionals[0] ? await loadServiceModule(positionals[0]) : demoServices();
     for (const service of services) {
       if (isBoundService(service)) server.register(service);
       else server.register(service.name, service.impl);
     }
   } catch (err) {
+    const code = (err as { code?: unknown })?.code;
+    if (typeof code === 'string' && code.startsWith('E')) fail(String((err as Error).message), 2);
     fail(err instanceof RpcError ? err.message : String((err as Error)?.stack ?? err), 2);
   }
 
@@ -97,7 +151,8 @@ async function main(): Promise<void> {
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const opts = server.options;
-  let banner = `rpc-serve: listening on ${host}:${address.port} (CONNECT ${opts.path}; codecs ${opts.codecs.map((c) => c.name).join(', ')}; default ${opts.defaultCodec})\n`;
+  const scheme = opts.tls ? 'https://' : '';
+  let banner = `rpc-serve: listening on ${scheme}${host}:${address.port} (CONNECT ${opts.path}${opts.authorize ? '; bearer token required' : ''}; codecs ${opts.codecs.map((c) => c.name).join(', ')}; default ${opts.defaultCodec})\n`;
   for (const service of server.registry.list()) {
     for (const method of service.methods.keys()) banner += `  ${service.name}.${method}\n`;
   }

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import https from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import { ErrorCode, RpcError } from '../errors.js';
 import type { ServerReport } from '../server/server-stats.js';
 
@@ -11,9 +13,23 @@ export interface ListedMethod {
   readonly calls?: number;
 }
 
-function get(host: string, port: number, path: string, timeoutMs: number): Promise<{ status: number; type: string; body: string }> {
+/** ListingTarget says where the debug page is and how to reach it. */
+export interface ListingTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly debugPath: string;
+  readonly timeoutMs: number;
+  /** Use https with these TLS options. */
+  readonly tls?: ConnectionOptions;
+  /** Extra request headers (for example Authorization). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+function get(target: ListingTarget, path: string): Promise<{ status: number; type: string; body: string }> {
+  const { host, port, timeoutMs } = target;
+  const headers = { ...target.headers, Accept: 'application/json' };
   return new Promise((resolve, reject) => {
-    const req = http.get({ host, port, path, headers: { Accept: 'application/json' }, timeout: timeoutMs }, (res) => {
+    const onResponse = (res: http.IncomingMessage): void => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => {
@@ -21,7 +37,10 @@ function get(host: string, port: number, path: string, timeoutMs: number): Promi
         if (body.length > 8 * 1024 * 1024) req.destroy(new Error('debug page larger than 8 MiB'));
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body }));
-    });
+    };
+    const req = target.tls
+      ? https.get({ ...target.tls, host, port, path, headers, timeout: timeoutMs }, onResponse)
+      : http.get({ host, port, path, headers, timeout: timeoutMs }, onResponse);
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => reject(new RpcError(ErrorCode.Connect, `rpc: cannot read the debug page: ${err.message}`, { cause: err })));
   });
@@ -68,8 +87,9 @@ function fromReport(report: ServerReport): ListedMethod[] {
  * form (`?format=json`), or Go's HTML page, parsed. Throws RpcError
  * (RPC_CONNECT) when the page cannot be fetched or read.
  */
-export async function listServices(host: string, port: number, debugPath: string, timeoutMs: number): Promise<ListedMethod[]> {
-  const res = await get(host, port, `${debugPath}?format=json`, timeoutMs);
+export async function listServices(target: ListingTarget): Promise<ListedMethod[]> {
+  const debugPath = target.debugPath;
+  const res = await get(target, `${debugPath}?format=json`);
   if (res.status !== 200) {
     throw new RpcError(ErrorCode.Connect, `rpc: debug page ${debugPath} answered ${res.status}: ${res.body.trim().slice(0, 200)}`);
   }

@@ -62,6 +62,7 @@ export class HeadReader {
     this.onTimeout = this.onTimeout.bind(this);
     socket.on('error', this.onClose);
     socket.on('close', this.onClose);
+    socket.on('end', this.onTimeout);
     socket.on('data', this.onData);
     this.timer = setTimeout(this.onTimeout, target.options.handshakeTimeoutMs);
     this.timer.unref();
@@ -73,8 +74,10 @@ export class HeadReader {
     this.socket.removeListener('data', this.onData);
     this.socket.removeListener('close', this.onClose);
     this.socket.removeListener('error', this.onClose);
+    this.socket.removeListener('end', this.onTimeout);
   }
 
+  /** onTimeout: the head did not arrive in time, or the peer stopped sending before it ended. */
   private onTimeout(): void {
     if (this.done) return;
     this.finish();

@@ -20,6 +20,7 @@ import type { FrontTarget } from './connect-front.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
 import { debugRoute } from './debug-page.js';
+import { guardRoute } from './guard-route.js';
 import { createHttpFallback } from './http-fallback.js';
 import type { HttpRoute } from './http-fallback.js';
 import { resolveServerOptions } from './options.js';
@@ -97,7 +98,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
     this.httpFallback = createHttpFallback(this.routes);
-    this.addHttpRoute(debugRoute(this));
+    this.addHttpRoute(guardRoute(debugRoute(this), this.options.debugPath, this.options.authorize));
   }
 
   /**

@@ -17,8 +17,8 @@ export interface CliRun {
 }
 
 /** startCli runs `node dist/bin/<name>.js ...args` from the project folder. */
-export function startCli(name: string, args: readonly string[], options: { stdin?: string } = {}): CliRun {
-  const child = spawn(process.execPath, [`dist/bin/${name}.js`, ...args], { cwd: repoRoot, stdio: 'pipe' });
+export function startCli(name: string, args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
+  const child = spawn(process.execPath, [`dist/bin/${name}.js`, ...args], { cwd: repoRoot, stdio: 'pipe', env: { ...process.env, ...options.env } });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
