@@ -32,6 +32,9 @@ Options:
                      FILE (or from the RPC_TOKEN variable)
   --tls-ca FILE      trust this CA for an https:// server (PEM)
   --tls-cert FILE    client certificate (PEM), with --tls-key FILE
+  --proxy URL        tunnel through this HTTP forward proxy (CONNECT); by
+                     default HTTPS_PROXY / HTTP_PROXY / NO_PROXY decide, and
+                     loopback addresses are never proxied from them
   --timeout DURATION give up after this long, e.g. 500ms, 5s (default 10s)
   --list             list the server's services and methods (from its debug
                      page, netrpc's or Go's) instead of calling
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
         'tls-ca': { type: 'string' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
+        proxy: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -178,6 +182,7 @@ async function main(): Promise<void> {
       connectTimeout: timeout,
       ...(token ? { token } : {}),
       ...(tls ? { tls } : {}),
+      ...(values.proxy !== undefined ? { proxy: values.proxy } : {}),
     });
     try {
       reply = await client.call(method, args, { timeout });

@@ -30,6 +30,12 @@ export interface DialOptions {
   readonly tls?: boolean | ConnectionOptions;
   /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
   readonly cancelOnServer?: boolean;
+  /**
+   * HTTP forward proxy URL (`http://[user:pass@]proxy:3128`) to tunnel
+   * through with `CONNECT host:port`; false for none. By default
+   * HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment decide.
+   */
+  readonly proxy?: string | false;
   /** Time allowed to connect and finish the CONNECT exchange, in ms. Default 10 000. */
   readonly connectTimeout?: number;
   /** Default per-call timeout in ms; 0 (the default) means none. */
@@ -72,6 +78,7 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     timeoutMs: options.connectTimeout ?? 10_000,
     maxHeadBytes: 16 * 1024,
     ...(options.tls || endpoint.secure ? { tls: typeof options.tls === 'object' ? options.tls : {} } : {}),
+    ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
   });
   const confirmed = response.headers['rpc-codec'] !== undefined;
   if (auto && !confirmed) codec = pickCodec('gob');

@@ -3,46 +3,15 @@ import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
 import { ErrorCode, HandshakeError, RpcError } from '../errors.js';
-import { CODEC_HEADER, findHeadEnd, HeadParseError, parseStatusHead } from '../handshake.js';
+import { CODEC_HEADER } from '../handshake.js';
 import type { StatusHead } from '../handshake.js';
 import { fromSocketError } from '../node-errors.js';
+import type { Endpoint } from './address.js';
+import { exchangeHead } from './http-exchange.js';
+import { proxyConnectHead, proxyFor } from './proxy.js';
 
-/** Endpoint is a parsed dial address. */
-export interface Endpoint {
-  readonly host: string;
-  readonly port: number;
-  /** Path from an `http://host:port/path` address, if it had one. */
-  readonly path: string | undefined;
-  /** True for an `https://` address: dial with TLS. */
-  readonly secure: boolean;
-}
-
-/**
- * parseAddress accepts `host:port`, `[v6]:port`, `:port` (localhost) and
- * `http://host:port[/path]` or `https://host:port[/path]` (TLS).
- * Throws RpcError (RPC_INVALID_ARGUMENT).
- */
-export function parseAddress(address: string): Endpoint {
-  let rest = address.trim();
-  let path: string | undefined;
-  const secure = /^https:\/\//i.test(rest);
-  if (secure || /^http:\/\//i.test(rest)) {
-    let url: URL;
-    try {
-      url = new URL(rest);
-    } catch {
-      throw new RpcError(ErrorCode.InvalidArgument, `rpc: invalid address ${JSON.stringify(address)}; want host:port`);
-    }
-    if (url.pathname !== '/') path = url.pathname;
-    rest = url.port ? url.host : `${url.host}:${secure ? 443 : 80}`;
-  }
-  const m = /^(?:\[([^\]]+)\]|([^:/]*)):(\d{1,5})$/.exec(rest);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port < 1 || port > 65535) {
-    throw new RpcError(ErrorCode.InvalidArgument, `rpc: invalid address ${JSON.stringify(address)}; want host:port`);
-  }
-  return { host: m[1] ?? (m[2] || '127.0.0.1'), port, path, secure };
-}
+export { parseAddress } from './address.js';
+export type { Endpoint } from './address.js';
 
 /** HandshakeResult is a socket whose CONNECT succeeded. */
 export interface HandshakeResult {
@@ -64,109 +33,89 @@ export interface ConnectRequest {
   readonly maxHeadBytes: number;
   /** Dial with TLS using these options (undefined: plain TCP). */
   readonly tls?: ConnectionOptions;
+  /** Forward proxy: a URL, false for none, undefined to follow HTTP(S)_PROXY / NO_PROXY. */
+  readonly proxy?: string | false;
 }
 
-const ERROR_BODY_WAIT_MS = 300;
-const ERROR_BODY_MAX = 1024;
+/** openTcp connects to host:port and resolves once connected. */
+function openTcp(host: string, port: number, track: (s: Socket) => void): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, noDelay: true });
+    track(socket);
+    const onError = (err: Error): void => reject(fromSocketError(err, 'dial'));
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      socket.removeListener('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+/** startTls runs a TLS handshake over a connected socket (or dials directly). */
+function startTls(endpoint: Endpoint, options: ConnectionOptions, over: Socket | undefined, track: (s: Socket) => void): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const { host, port } = endpoint;
+    const socket = tls.connect({ servername: net.isIP(host) ? undefined : host, ...options, ...(over ? { socket: over } : { host, port }) });
+    socket.setNoDelay(true);
+    track(socket);
+    const onError = (err: Error): void => reject(fromSocketError(err, 'dial'));
+    socket.once('error', onError);
+    socket.once('secureConnect', () => {
+      socket.removeListener('error', onError);
+      resolve(socket);
+    });
+  });
+}
+
+async function handshake(req: ConnectRequest, track: (s: Socket) => void): Promise<HandshakeResult> {
+  const { endpoint } = req;
+  const proxy = proxyFor(endpoint, req.proxy);
+  let socket: Socket | undefined;
+  if (proxy) {
+    const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
+    const tunnel = await openTcp(proxy.hostname.replace(/^\[|\]$/g, ''), proxyPort, track);
+    const { rest } = await exchangeHead(tunnel, proxyConnectHead(endpoint, proxy), `proxy CONNECT to ${endpoint.host}:${endpoint.port} via ${proxy.host}`, req.maxHeadBytes);
+    if (rest.length > 0) throw new HandshakeError('rpc: the proxy sent bytes before the tunnel was used');
+    socket = tunnel;
+  }
+  if (req.tls) socket = await startTls(endpoint, req.tls, socket, track);
+  socket ??= await openTcp(endpoint.host, endpoint.port, track);
+  let head = `CONNECT ${req.path} HTTP/1.0\r\nHost: ${endpoint.host}:${endpoint.port}\r\n`;
+  if (req.sendCodecHeader) head += `Rpc-Codec: ${req.codecName}\r\n`;
+  for (const [k, v] of Object.entries(req.headers)) head += `${k}: ${v}\r\n`;
+  const { response, rest } = await exchangeHead(socket, `${head}\r\n`, `CONNECT ${req.path}`, req.maxHeadBytes);
+  const confirmed = response.headers[CODEC_HEADER];
+  if (confirmed !== undefined && confirmed.toLowerCase() !== req.codecName) {
+    socket.destroy();
+    throw new HandshakeError(`rpc: asked for codec ${req.codecName} but the server chose ${confirmed}`, 200, response.statusLine);
+  }
+  return { socket, response, rest };
+}
 
 /**
- * connectHTTP opens a TCP connection, sends `CONNECT <path> HTTP/1.0`
- * (CRLF) and reads the response head itself, accepting bare LF as Go's
- * servers send it. It resolves once a 200 arrived and rejects with a
- * HandshakeError carrying the status line (and a short body) otherwise,
- * with RPC_CONNECT when the host cannot be reached, and with RPC_TIMEOUT
- * when the whole exchange takes longer than `timeoutMs`.
+ * connectHTTP opens a connection (through an HTTP forward proxy's CONNECT
+ * tunnel when one applies, and with TLS when asked), sends
+ * `CONNECT <path> HTTP/1.0` (CRLF) and reads the response head itself,
+ * accepting bare LF as Go's servers send it. It resolves once a 200
+ * arrived and rejects with a HandshakeError carrying the status line (and
+ * a short body) otherwise, with RPC_CONNECT when the host or proxy cannot
+ * be reached or TLS fails, and with RPC_TIMEOUT when the whole exchange
+ * takes longer than `timeoutMs`.
  */
 export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
-  return new Promise((resolve, reject) => {
-    const { host, port } = req.endpoint;
-    const socket = req.tls
-      ? tls.connect({ servername: net.isIP(host) ? undefined : host, ...req.tls, host, port }).setNoDelay(true)
-      : net.connect({ host, port, noDelay: true });
-    let connected = false;
-    let chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    let failedHead: StatusHead | undefined;
-    let bodyStart = 0;
-
-    const timer = setTimeout(() => fail(new RpcError(ErrorCode.Timeout, `rpc: CONNECT to ${req.endpoint.host}:${req.endpoint.port} timed out after ${req.timeoutMs} ms`)), req.timeoutMs);
-
-    function cleanup(): void {
-      clearTimeout(timer);
-      socket.removeListener('data', onData);
-      socket.removeListener('error', onError);
-      socket.removeListener('end', onEnd);
-      socket.removeListener(req.tls ? 'secureConnect' : 'connect', onConnect);
-    }
-    function fail(err: RpcError): void {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      socket.destroy();
-      reject(err);
-    }
-    function failWithStatus(): void {
-      const head = failedHead!;
-      const all = Buffer.concat(chunks, size);
-      const body = all.subarray(bodyStart, bodyStart + ERROR_BODY_MAX).toString('utf8').trim();
-      fail(new HandshakeError(`rpc: CONNECT ${req.path} answered ${head.statusLine}${body ? `: ${body}` : ''}`, head.statusCode, head.statusLine));
-    }
-    function onConnect(): void {
-      connected = true;
-      let head = `CONNECT ${req.path} HTTP/1.0\r\nHost: ${req.endpoint.host}:${req.endpoint.port}\r\n`;
-      if (req.sendCodecHeader) head += `Rpc-Codec: ${req.codecName}\r\n`;
-      for (const [k, v] of Object.entries(req.headers)) head += `${k}: ${v}\r\n`;
-      socket.write(head + '\r\n');
-    }
-    function onData(chunk: Buffer): void {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (failedHead) {
-        if (size - bodyStart >= ERROR_BODY_MAX) failWithStatus();
-        return;
-      }
-      const buf = Buffer.concat(chunks, size);
-      chunks = [buf];
-      const end = findHeadEnd(buf);
-      if (end === -1) {
-        if (size > req.maxHeadBytes) fail(new HandshakeError(`rpc: CONNECT response head exceeds ${req.maxHeadBytes} bytes`));
-        return;
-      }
-      let response: StatusHead;
-      try {
-        response = parseStatusHead(buf.subarray(0, end));
-      } catch (err) {
-        if (!(err instanceof HeadParseError)) throw err;
-        fail(new HandshakeError(`rpc: unexpected answer to CONNECT: ${err.message}`));
-        return;
-      }
-      if (response.statusCode !== 200) {
-        failedHead = response;
-        bodyStart = end;
-        setTimeout(failWithStatus, ERROR_BODY_WAIT_MS).unref();
-        return;
-      }
-      const confirmed = response.headers[CODEC_HEADER];
-      if (confirmed !== undefined && confirmed.toLowerCase() !== req.codecName) {
-        fail(new HandshakeError(`rpc: asked for codec ${req.codecName} but the server chose ${confirmed}`, 200, response.statusLine));
-        return;
-      }
-      settled = true;
-      cleanup();
-      socket.pause();
-      resolve({ socket, response, rest: buf.subarray(end) });
-    }
-    function onEnd(): void {
-      if (failedHead) failWithStatus();
-      else fail(new HandshakeError('rpc: connection closed during CONNECT'));
-    }
-    function onError(err: Error): void {
-      fail(fromSocketError(err, connected ? 'io' : 'dial'));
-    }
-    socket.on(req.tls ? 'secureConnect' : 'connect', onConnect);
-    socket.on('data', onData);
-    socket.on('end', onEnd);
-    socket.on('error', onError);
+  const sockets: Socket[] = [];
+  const track = (s: Socket): void => void sockets.push(s);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      for (const s of sockets) s.destroy();
+      reject(new RpcError(ErrorCode.Timeout, `rpc: CONNECT to ${req.endpoint.host}:${req.endpoint.port} timed out after ${req.timeoutMs} ms`));
+    }, req.timeoutMs);
   });
+  const attempt = handshake(req, track).catch((err: unknown) => {
+    for (const s of sockets) s.destroy();
+    throw err;
+  });
+  attempt.catch(() => undefined); // when the timeout wins, the attempt's failure is expected
+  return Promise.race([attempt, timeout]).finally(() => clearTimeout(timer));
 }
