@@ -43,10 +43,16 @@ export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 export class RpcError extends Error {
   /** What went wrong, one of {@link ErrorCode}. */
   readonly code: ErrorCodeValue;
+  /**
+   * True when the call this error ended was never written to a socket, so
+   * the server cannot have seen it and retrying it elsewhere is safe.
+   */
+  readonly unsent: boolean;
 
-  constructor(code: ErrorCodeValue, message: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCodeValue, message: string, options?: { cause?: unknown; unsent?: boolean }) {
     super(message, options);
     this.code = code;
+    this.unsent = options?.unsent ?? false;
   }
 
   override get name(): string {

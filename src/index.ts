@@ -15,6 +15,8 @@ export type { ServerConnection } from './server/connection.js';
 export { Client } from './client/client.js';
 export type { CallOptions } from './client/client.js';
 export { dialHTTP } from './client/dial-http.js';
+export { connectPool, dialReconnecting, Pool } from './client/pool.js';
+export type { PoolOptions, PoolCallOptions, EndpointStatus } from './client/pool.js';
 export type { DialOptions } from './client/dial-http.js';
 export { ErrorCode, RpcError, ServerError, ProtocolError, HandshakeError } from './errors.js';
 export type { ErrorCodeValue } from './errors.js';

@@ -83,6 +83,10 @@ export class Client {
   private closedByUser = false;
   private readonly closedPromise: Promise<void>;
   private resolveClosed!: () => void;
+  /** Why the connection ended (undefined while open or when closed by the user). */
+  private closeReason: RpcError | undefined;
+  /** Requests with a lower seq have been handed to the socket. */
+  private writtenBelow = 0;
 
   constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions, head?: Uint8Array) {
     this.socket = socket;
@@ -121,7 +125,7 @@ export class Client {
    * RPC_PROTOCOL when the connection is or goes away.
    */
   call<R = unknown>(serviceMethod: string, args?: unknown, options?: CallOptions): Promise<R> {
-    if (this.shutdown) return Promise.reject(this.shutdown);
+    if (this.shutdown) return Promise.reject(unsentCopy(this.shutdown));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
     const seq = this.seq++;
@@ -182,7 +186,7 @@ export class Client {
   }
 
   private enqueue(bytes: Uint8Array | Uint8Array[]): void {
-    if (this.out.push(bytes) && !this.shutdown) this.out.writeTo(this.socket);
+    if (this.out.push(bytes) && !this.shutdown && !this.socket.destroyed) this.writeQueued();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(flushClient, this);
@@ -193,7 +197,12 @@ export class Client {
   flush(): void {
     this.flushScheduled = false;
     this.out.endTick();
-    if (this.out.isEmpty || this.shutdown) return;
+    if (this.out.isEmpty || this.shutdown || this.socket.destroyed) return;
+    this.writeQueued();
+  }
+
+  private writeQueued(): void {
+    this.writtenBelow = this.seq;
     this.out.writeTo(this.socket);
   }
 
@@ -236,15 +245,25 @@ export class Client {
         : new RpcError(ErrorCode.Shutdown, `rpc: connection is shut down: ${err.message}`, { cause: err });
     }
     const reason = this.closedByUser ? this.shutdown : err;
+    if (!this.closedByUser) this.closeReason ??= err;
     const calls = [...this.pending.values()];
     this.pending.clear();
     for (const call of calls) {
       call.detach();
-      call.reject(reason);
+      call.reject(call.seq >= this.writtenBelow ? unsentCopy(reason) : reason);
     }
     this.out.clear();
     if (!this.socket.destroyed) this.socket.destroy();
     this.resolveClosed();
+  }
+
+  /**
+   * whenClosed resolves when the connection has ended: with the error that
+   * ended it, or undefined when the user closed it.
+   */
+  async whenClosed(): Promise<RpcError | undefined> {
+    await this.closedPromise;
+    return this.closeReason;
   }
 
   /**
@@ -263,6 +282,19 @@ export class Client {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * unsentCopy returns a copy of `err` (same class, message, code, stack)
+ * marked as ending a call that was never written. The original may be
+ * shared by calls that were written, so it is not changed.
+ */
+function unsentCopy(err: RpcError): RpcError {
+  if (err.unsent) return err;
+  const copy = Object.create(Object.getPrototypeOf(err) as object) as RpcError;
+  for (const key of Reflect.ownKeys(err)) Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(err, key)!);
+  Object.defineProperty(copy, 'unsent', { value: true, enumerable: true });
+  return copy;
 }
 
 function abortError(serviceMethod: string, signal: AbortSignal): RpcError {
