@@ -92,3 +92,22 @@ export function rawConnect(port: number): Promise<RawConnection> {
 export function* splitEverywhere(bytes: Uint8Array): Generator<[Uint8Array, Uint8Array]> {
   for (let i = 0; i <= bytes.length; i++) yield [bytes.subarray(0, i), bytes.subarray(i)];
 }
+
+/** rejection resolves with the error `p` rejects with, and fails the test if it resolves. */
+export async function rejection<E = import('../src/errors.js').RpcError>(p: Promise<unknown>): Promise<E> {
+  try {
+    await p;
+  } catch (err) {
+    return err as E;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** freePort returns a loopback port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}

@@ -1,13 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { requestPath } from '../handshake.js';
 import type { Authorize, AuthorizeResult } from './authorize.js';
+import { flattenHeaders } from './flatten-headers.js';
+import { peerAddress } from './peer-address.js';
 import type { HttpRoute } from './http-fallback.js';
 
-function flatten(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
-  return out;
-}
 
 function refuse(res: ServerResponse, status: 401 | 403, message: string): void {
   res.writeHead(status, {
@@ -28,7 +25,7 @@ export function guardRoute(route: HttpRoute, path: string, authorize: Authorize 
   if (!authorize) return route;
   return function guarded(req, res) {
     if (requestPath(req.url ?? '') !== path) return false;
-    const headers = flatten(req.headers);
+    const headers = flattenHeaders(req.headers);
     const decide = (result: AuthorizeResult | Error): void => {
       if (result === true) {
         if (!route(req, res)) refuse(res, 403, 'forbidden');
@@ -38,8 +35,7 @@ export function guardRoute(route: HttpRoute, path: string, authorize: Authorize 
       if (result === false) return headers.authorization === undefined ? refuse(res, 401, 'authorization required') : refuse(res, 403, 'forbidden');
       refuse(res, result.status, result.message ?? (result.status === 401 ? 'authorization required' : 'forbidden'));
     };
-    const socket = req.socket;
-    const remoteAddress = socket.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : undefined;
+    const remoteAddress = peerAddress(req.socket);
     try {
       Promise.resolve(authorize({ headers, remoteAddress, path })).then(decide, (err: unknown) => decide(err instanceof Error ? err : new Error(String(err))));
     } catch (err) {

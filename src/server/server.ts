@@ -20,6 +20,8 @@ import type { FrontTarget } from './connect-front.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
 import { debugRoute } from './debug-page.js';
+import { flattenHeaders } from './flatten-headers.js';
+import { peerAddress } from './peer-address.js';
 import { guardRoute } from './guard-route.js';
 import { createHttpFallback } from './http-fallback.js';
 import type { HttpRoute } from './http-fallback.js';
@@ -50,17 +52,7 @@ export interface ListenOptions {
   readonly host?: string;
 }
 
-function addressOf(socket: Duplex): string | undefined {
-  const s = socket as Partial<Socket>;
-  if (!s.remoteAddress) return undefined;
-  return s.remoteAddress.includes(':') ? `[${s.remoteAddress}]:${s.remotePort}` : `${s.remoteAddress}:${s.remotePort}`;
-}
 
-function flattenHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : String(v);
-  return out;
-}
 
 /**
  * Server serves registered services over HTTP CONNECT, like Go's
@@ -202,7 +194,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
 
   /** @internal Called by the front for a CONNECT on the RPC path. */
   connectRequest(socket: Socket, head: RequestHead, rest: Uint8Array): void {
-    acceptConnect(this, socket, { target: head.target, headers: head.headers, remoteAddress: addressOf(socket) }, rest);
+    acceptConnect(this, socket, { target: head.target, headers: head.headers, remoteAddress: peerAddress(socket) }, rest);
   }
 
   /** @internal Called once a CONNECT was answered 200: the socket now carries the codec. */
@@ -232,7 +224,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     if (!codec) throw new RpcError(ErrorCode.InvalidArgument, `rpc: codec ${codecName} is not offered by this server`);
     const conn = new ServerConnection(this, socket, codec.newServerCodec({ maxDepth: this.options.maxDepth }), {
       codecName,
-      remoteAddress: options.remoteAddress ?? addressOf(socket),
+      remoteAddress: options.remoteAddress ?? peerAddress(socket),
       headers: options.headers ?? {},
       maxMessageBytes: this.options.maxMessageBytes,
       maxInFlight: this.options.maxInFlight,
@@ -264,7 +256,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       }
       (socket as Socket).setNoDelay?.(true);
       socket.pause();
-      acceptConnect(this, socket, { target: req.url ?? '', headers: flattenHeaders(req.headers), remoteAddress: addressOf(socket) }, head);
+      acceptConnect(this, socket, { target: req.url ?? '', headers: flattenHeaders(req.headers), remoteAddress: peerAddress(socket) }, head);
     };
     httpServer.on('connect', onConnect);
     return () => httpServer.removeListener('connect', onConnect);

@@ -6,16 +6,8 @@ import { dialHTTP } from '../../src/client/dial-http.js';
 import { parseAddress } from '../../src/client/dial.js';
 import { ErrorCode, HandshakeError, ProtocolError, RpcError } from '../../src/errors.js';
 import type { Server } from '../../src/server/server.js';
-import { startDemoServer } from '../helpers.js';
+import { rejection, startDemoServer } from '../helpers.js';
 
-async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as RpcError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** fakeServer answers every connection with `respond(socket, requestBytes)`. */
 async function fakeServer(respond: (socket: net.Socket, request: Buffer) => void): Promise<{ port: number; close(): void }> {

@@ -2,26 +2,18 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { ErrorCode, HandshakeError } from '../../src/errors.js';
 import type { Server } from '../../src/server/server.js';
-import { startDemoServer } from '../helpers.js';
+import { freePort, startDemoServer } from '../helpers.js';
 import { makeTestPki } from '../support/tls-certs.js';
 import { requireTool } from '../support/require-tool.js';
 
 const haveTinyproxy = await requireTool('tinyproxy', ['-v'], 'apt-get install -y tinyproxy');
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 /** waitForPort resolves once something accepts connections on the port. */
 async function waitForPort(port: number, ms = 10_000): Promise<void> {

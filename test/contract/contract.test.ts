@@ -5,16 +5,8 @@ import { defineService, implement } from '../../src/contract/contract.js';
 import { ArithContract } from '../../src/demo/contracts.js';
 import { ErrorCode, RpcError, ServerError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';
-import { startDemoServer } from '../helpers.js';
+import { rejection, startDemoServer } from '../helpers.js';
 
-async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as RpcError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const Store = defineService('Store', {
   Put: { args: z.object({ Key: z.string().min(1), Value: z.int(), Tags: z.array(z.string()).optional() }), reply: z.object({ Version: z.uint32() }) },

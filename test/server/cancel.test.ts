@@ -4,16 +4,8 @@ import { dialHTTP } from '../../src/client/dial-http.js';
 import { ErrorCode, RpcError, ServerError } from '../../src/errors.js';
 import type { CallContext } from '../../src/server/call-context.js';
 import type { Server } from '../../src/server/server.js';
-import { startDemoServer } from '../helpers.js';
+import { rejection, startDemoServer } from '../helpers.js';
 
-async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as RpcError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** waitUntil polls `predicate` until it holds or `ms` pass. */
 async function waitUntil(predicate: () => boolean, ms = 2000): Promise<void> {

@@ -3,7 +3,7 @@ import { dialHTTP } from '../../src/client/dial-http.js';
 import { ErrorCode, HandshakeError, RpcError } from '../../src/errors.js';
 import type { CallContext } from '../../src/server/call-context.js';
 import type { Server } from '../../src/server/server.js';
-import { startDemoServer } from '../helpers.js';
+import { rejection, startDemoServer } from '../helpers.js';
 import { makeTestPki } from '../support/tls-certs.js';
 import type { TestPki } from '../support/tls-certs.js';
 
@@ -12,14 +12,6 @@ beforeAll(async () => {
   pki = await makeTestPki();
 });
 
-async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as RpcError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('TLS', () => {
   let server: Server;
