@@ -7,9 +7,26 @@ import { ErrorCode, ProtocolError } from './errors.js';
  * larger than `maxMessageBytes` is rejected as soon as its size (or a lower
  * bound on it) is known. Frames that lie within one chunk are handed out as
  * views without copying; only a frame split across chunks is joined.
+ *
+ * A large frame whose size the format does not announce (a JSON object, a
+ * msgpack array of strings) is re-measured only each time the buffered
+ * bytes double, or `RESCAN_DELAY_MS` after the last chunk, so a peer that
+ * streams an endless message costs linear time up to the limit instead of
+ * a join and a rescan per chunk.
  */
+/** Partial frames smaller than this are re-measured on every chunk. */
+const RESCAN_MIN = 64 * 1024;
+/** How long a deferred re-measure waits for more bytes. */
+const RESCAN_DELAY_MS = 5;
+
 export class FrameReader {
   private readonly measure: Measure;
+  private readonly wake: (() => void) | undefined;
+  /** Buffered size at which an open-ended frame is measured again (0: every chunk). */
+  private rescanAt = 0;
+  /** The need the last incomplete measure announced, for the same partial frame. */
+  private lastNeed = 0;
+  private wakeTimer: NodeJS.Timeout | undefined;
   private readonly maxMessageBytes: number;
   /** Chunks holding the start of an incomplete frame. */
   private chunks: Uint8Array[] = [];
@@ -18,9 +35,21 @@ export class FrameReader {
   /** Bytes that must be buffered before measuring again. */
   private needed = 0;
 
-  constructor(measure: Measure, maxMessageBytes: number) {
+  /**
+   * `wake` is called when the reader wants `push` called again (with an
+   * empty chunk) to measure bytes it deferred; without it, deferred bytes
+   * are measured on the next push.
+   */
+  constructor(measure: Measure, maxMessageBytes: number, wake?: () => void) {
     this.measure = measure;
     this.maxMessageBytes = maxMessageBytes;
+    this.wake = wake;
+  }
+
+  /** dispose cancels a pending wake-up; call it when the stream ends. */
+  dispose(): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
   }
 
   /** bufferedBytes is the number of bytes held for an incomplete frame. */
@@ -45,6 +74,20 @@ export class FrameReader {
         this.buffered += chunk.length;
       }
       if (this.buffered < this.needed) return;
+      if (chunk.length > 0 && this.buffered < this.rescanAt) {
+        if (this.buffered > this.maxMessageBytes) throw tooLarge(this.buffered + 1, this.maxMessageBytes);
+        if (this.wake && this.wakeTimer === undefined) {
+          this.wakeTimer = setTimeout(() => {
+            this.wakeTimer = undefined;
+            this.rescanAt = 0;
+            this.wake!();
+          }, RESCAN_DELAY_MS);
+          this.wakeTimer.unref();
+        }
+        return;
+      }
+      this.dispose();
+      this.rescanAt = 0;
       buf = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
       this.chunks = [];
       this.buffered = 0;
@@ -58,12 +101,19 @@ export class FrameReader {
         if (n > this.maxMessageBytes) throw tooLarge(n, this.maxMessageBytes);
         const frameStart = start;
         start += n;
+        this.lastNeed = 0;
         if (onFrame(buf, frameStart, start) === false) break;
         continue;
       }
       const needed = -n;
       if (needed > this.maxMessageBytes) throw tooLarge(needed, this.maxMessageBytes);
+      const partial = end - start;
+      // The bytes reached the need announced last time and the frame is still
+      // incomplete: the needs are lower bounds (an open-ended frame), so it is
+      // re-measured only when it doubles.
+      if (partial >= RESCAN_MIN && start === 0 && partial >= this.lastNeed && this.lastNeed > 0) this.rescanAt = 2 * partial;
       this.needed = needed;
+      this.lastNeed = needed;
       break;
     }
     if (start < end) {

@@ -26,6 +26,11 @@ export class OutQueue {
   private messages = 0;
   private wroteEarly = false;
 
+  /** byteLength is the number of bytes queued. */
+  get byteLength(): number {
+    return this.bytes;
+  }
+
   /** isEmpty reports whether nothing is queued. */
   get isEmpty(): boolean {
     return this.parts.length === 0;

@@ -93,7 +93,7 @@ export class Client {
     this.codec = codec;
     this.options = options;
     this.codecName = options.codecName;
-    this.reader = new FrameReader(codec.measure, options.maxMessageBytes);
+    this.reader = new FrameReader(codec.measure, options.maxMessageBytes, () => this.onData(new Uint8Array(0)));
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
@@ -207,6 +207,7 @@ export class Client {
   }
 
   private onData(chunk: Uint8Array): void {
+    if (this.shutdown) return;
     try {
       this.reader.push(chunk, this.onFrame);
     } catch (err) {
@@ -253,6 +254,7 @@ export class Client {
       call.reject(call.seq >= this.writtenBelow ? unsentCopy(reason) : reason);
     }
     this.out.clear();
+    this.reader.dispose();
     if (!this.socket.destroyed) this.socket.destroy();
     this.resolveClosed();
   }

@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../cancel.js';
 import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
-import { ErrorCode, RpcError } from '../errors.js';
+import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import { FrameReader } from '../frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import type { MethodEntry, Registry } from './registry.js';
@@ -29,6 +29,8 @@ export interface ConnectionInfo {
   readonly maxWriteBufferBytes: number;
   /** Time without traffic and without running calls after which the connection closes; 0 for none. */
   readonly idleTimeoutMs: number;
+  /** Time a message may take from its first byte to its last; past it the connection closes. */
+  readonly messageTimeoutMs: number;
 }
 
 /** SHUTTING_DOWN is the error text for calls that arrive during close(). */
@@ -56,6 +58,12 @@ function flushConnection(conn: ServerConnection): void {
 function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
   conn.timeOut(call);
 }
+
+function resumeAfterWrite(conn: ServerConnection): void {
+  conn.writeCleared();
+}
+
+const EMPTY = new Uint8Array(0);
 
 /**
  * ServerConnection serves one connection: it reads frames, runs each call
@@ -89,13 +97,17 @@ export class ServerConnection {
   /** The peer finished sending; close once replies are out. */
   private readEnded = false;
   private closed = false;
+  /** Fires when a started message is not completed in time (slowloris). */
+  private messageTimer: NodeJS.Timeout | undefined;
+  /** A frame completed during the current push. */
+  private frameCompleted = false;
 
   constructor(host: ConnectionHost, socket: Duplex, codec: ServerCodec, info: ConnectionInfo) {
     this.host = host;
     this.socket = socket;
     this.codec = codec;
     this.info = info;
-    this.reader = new FrameReader(codec.measure, info.maxMessageBytes);
+    this.reader = new FrameReader(codec.measure, info.maxMessageBytes, () => this.onData(EMPTY));
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
     this.onEnd = this.onEnd.bind(this);
@@ -132,25 +144,55 @@ export class ServerConnection {
   }
 
   private onData(chunk: Uint8Array): void {
+    if (this.closed) return;
+    this.frameCompleted = false;
     try {
       this.reader.push(chunk, this.onFrame);
     } catch (err) {
       this.fail(err as Error);
+      return;
+    }
+    this.watchPartialMessage();
+  }
+
+  /**
+   * watchPartialMessage gives a started message `messageTimeoutMs` (from
+   * its first byte, or from the last completed message) to complete, so a
+   * peer trickling one byte at a time cannot hold the connection forever.
+   */
+  private watchPartialMessage(): void {
+    if (this.reader.bufferedBytes === 0 || this.frameCompleted) {
+      clearTimeout(this.messageTimer);
+      this.messageTimer = undefined;
+    }
+    if (this.reader.bufferedBytes > 0 && this.messageTimer === undefined && !this.closed) {
+      const ms = this.info.messageTimeoutMs;
+      this.messageTimer = setTimeout(() => {
+        this.messageTimer = undefined;
+        if (this.reader.bufferedBytes > 0) this.fail(new ProtocolError(`rpc: message not completed within ${ms} ms`));
+      }, ms);
+      this.messageTimer.unref();
     }
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number): boolean {
+    this.frameCompleted = true;
     const msg: ServerMessage | undefined = this.codec.decodeFrame(buf, start, end);
     if (msg !== undefined) {
       if (msg.type === 'request') this.dispatch(msg);
       else if (msg.method === CANCEL_NOTIFICATION && Array.isArray(msg.params)) this.cancel(msg.params[0]);
     }
-    if (this.inFlight >= this.info.maxInFlight && !this.closed) {
+    if (this.closed) return false;
+    if (this.inFlight >= this.info.maxInFlight) {
       this.pausedForInFlight = true;
       this.socket.pause();
       return false;
     }
-    return !this.closed && !this.pausedForWrite;
+    if (!this.pausedForWrite && this.out.byteLength + this.socket.writableLength > this.info.maxWriteBufferBytes) {
+      this.pausedForWrite = true;
+      this.socket.pause();
+    }
+    return !this.pausedForWrite;
   }
 
   private dispatch(req: ServerRequest): void {
@@ -174,7 +216,8 @@ export class ServerConnection {
       return this.finish(call, errorText(err), undefined);
     }
     if (isThenable(result)) {
-      result.then(
+      // Promise.resolve adopts any thenable; a `then` that throws becomes a rejection.
+      Promise.resolve(result).then(
         (value) => this.finish(call, null, value),
         (err: unknown) => this.finish(call, errorText(err), undefined),
       );
@@ -195,7 +238,10 @@ export class ServerConnection {
       call.method.stats.record(performance.now() - call.started, error !== null);
       this.reply(call.id, call.serviceMethod, error, value, call.method);
     }
-    if (this.pausedForInFlight && this.inFlight < this.info.maxInFlight) this.resumeReading();
+    if (this.pausedForInFlight && this.inFlight < this.info.maxInFlight) {
+      this.pausedForInFlight = false;
+      if (!this.pausedForWrite) this.resumeReading();
+    }
     if (this.inFlight === 0 && (this.readEnded || this.host.draining)) this.endWhenFlushed();
   }
 
@@ -252,17 +298,24 @@ export class ServerConnection {
       this.pausedForWrite = true;
       this.socket.pause();
     }
+    // Paused for replies that have now all been taken by the socket: no 'drain' will come.
+    if (this.pausedForWrite && !this.socket.writableNeedDrain) process.nextTick(resumeAfterWrite, this);
   }
 
   private onDrain(): void {
-    if (!this.pausedForWrite) return;
+    this.writeCleared();
+  }
+
+  /** @internal writeCleared resumes reading once the replies waiting for the peer fit the limit again. */
+  writeCleared(): void {
+    if (!this.pausedForWrite || this.closed) return;
+    if (this.out.byteLength + this.socket.writableLength > this.info.maxWriteBufferBytes) return;
     this.pausedForWrite = false;
     if (!this.pausedForInFlight) this.resumeReading();
   }
 
   private resumeReading(): void {
-    this.pausedForInFlight = false;
-    this.onData(new Uint8Array(0));
+    this.onData(EMPTY);
     if (!this.pausedForInFlight && !this.pausedForWrite && !this.closed) this.socket.resume();
   }
 
@@ -318,6 +371,8 @@ export class ServerConnection {
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.messageTimer);
+    this.reader.dispose();
     this.out.clear();
     this.abortAll(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection closed'));
     this.active.clear();

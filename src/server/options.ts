@@ -29,6 +29,13 @@ export interface ServerOptions {
   readonly maxHeadBytes?: number;
   /** Close a connection with no traffic and no running call for this long, in ms. Default 0 (never). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Time a message may take from its first byte to its last, in ms; a
+   * connection whose message is still incomplete then is closed (a peer
+   * trickling bytes cannot hold it forever). Default 60 000, or
+   * idleTimeoutMs when that is set and shorter.
+   */
+  readonly messageTimeoutMs?: number;
   /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
   readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
@@ -59,6 +66,7 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
     maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
+    messageTimeoutMs: Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity),
     handlerTimeoutMs: options.handlerTimeoutMs ?? 0,
     graceMs: options.graceMs ?? 10_000,
     authorize: options.authorize,

@@ -231,6 +231,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       maxWriteBufferBytes: this.options.maxWriteBufferBytes,
       handlerTimeoutMs: this.options.handlerTimeoutMs,
       idleTimeoutMs: this.options.idleTimeoutMs,
+      messageTimeoutMs: this.options.messageTimeoutMs,
     });
     this.connections.add(conn);
     if (this.draining) conn.drain();
