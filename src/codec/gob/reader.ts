@@ -132,12 +132,18 @@ export class GobReader {
     return this.text.decode(buf.subarray(start, stop));
   }
 
-  /** readBytes reads a length-prefixed byte slice and returns a copy of it. */
+  /**
+   * readBytes reads a length-prefixed byte slice: a copy when small, a
+   * view into the frame when 64 KiB or more (a frame that large has a
+   * buffer of its own, never reused, so the view keeps nothing else alive
+   * and saves copying the payload).
+   */
   readBytes(): Uint8Array {
     const n = this.readCount('byte slice length', 1);
     const start = this.pos;
     this.pos = start + n;
-    return new Uint8Array(this.buf.subarray(start, start + n));
+    const bytes = this.buf.subarray(start, start + n);
+    return n >= 64 * 1024 ? bytes : new Uint8Array(bytes);
   }
 
   /**

@@ -1,9 +1,13 @@
 const TWO32 = 4294967296;
 const MAX_PREFIX = 9;
+/** Messages at least this large are handed over by take() instead of copied. */
+const HAND_OVER = 64 * 1024;
 
 /**
  * GobWriter appends gob's primitive encodings to a growable buffer that is
- * reused between messages. `take()` returns a copy of what was written.
+ * reused between messages. `take()` returns what was written: a copy for
+ * small messages, the buffer itself for large ones (the writer then starts
+ * a new buffer), so a large payload is not copied once more.
  */
 export class GobWriter {
   buf: Uint8Array = new Uint8Array(256);
@@ -164,8 +168,14 @@ export class GobWriter {
     this.pos = prefixEnd + len;
   }
 
-  /** take returns a copy of the bytes written since `start` and rewinds to `start`. */
+  /** take returns the bytes written since `start` (see the class comment) and rewinds to `start`. */
   take(start = 0): Uint8Array {
+    if (start === 0 && this.pos >= HAND_OVER) {
+      const out = this.buf.subarray(0, this.pos);
+      this.buf = new Uint8Array(this.buf.length);
+      this.pos = 0;
+      return out;
+    }
     const out = this.buf.slice(start, this.pos);
     this.pos = start;
     return out;
