@@ -11,6 +11,7 @@ import { demoServices } from '../src/demo/services.js';
 import { parseDuration } from '../src/duration.js';
 import { RpcError } from '../src/errors.js';
 import { bearerToken } from '../src/server/authorize.js';
+import { clusterMember, parseWorkers, runCluster } from '../src/server/cluster.js';
 import { loadServiceModule } from '../src/server/load-services.js';
 import { Server } from '../src/server/server.js';
 
@@ -47,11 +48,15 @@ Options:
   --handler-timeout DURATION  answer calls whose handler runs longer with a
                      timeout error and abort their signal (default: none)
   --idle-timeout DURATION  close connections idle this long (default: never)
+  --workers N        serve from N processes sharing the port (Node cluster);
+                     'auto' = one per CPU (default 1). Dead workers are
+                     replaced; SIGINT/SIGTERM drains them all
   -h, --help         show this help
 
 Examples:
   rpc-serve                         # demo services on 127.0.0.1:1234
   rpc-serve --port 9000 ./services.ts
+  rpc-serve --host 0.0.0.0 --workers auto
   RPC_TOKEN=s3cret rpc-serve --tls-cert cert.pem --tls-key key.pem
 `;
 
@@ -61,6 +66,7 @@ function fail(message: string, code: number): never {
 }
 
 async function main(): Promise<void> {
+  const worker = clusterMember(); // set when forked by --workers; parses the same arguments
   let parsed;
   try {
     parsed = parseArgs({
@@ -80,6 +86,7 @@ async function main(): Promise<void> {
         'max-in-flight': { type: 'string' },
         'handler-timeout': { type: 'string' },
         'idle-timeout': { type: 'string' },
+        workers: { type: 'string', default: '1' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -106,6 +113,27 @@ async function main(): Promise<void> {
   const maxInFlight = positive('max-in-flight');
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) fail('--tls-cert and --tls-key go together', 2);
   if (values['tls-ca'] !== undefined && values['tls-cert'] === undefined) fail('--tls-ca needs --tls-cert and --tls-key', 2);
+  const workers = parseWorkers(values.workers);
+  if (workers === undefined) fail(`invalid --workers ${values.workers}; want a positive integer or auto`, 2);
+  if (workers > 1 && !worker) {
+    let grace: number;
+    try {
+      grace = parseDuration(values.grace);
+    } catch (err) {
+      fail((err as Error).message, 2);
+    }
+    const code = await runCluster({
+      workers,
+      host: values.host,
+      port,
+      graceMs: grace,
+      onReady: ({ banner, pids }) => process.stdout.write(`${banner}rpc-serve: ${pids.length} workers (pids ${pids.join(', ')})\n`),
+      onStopping: (signal, n) => process.stdout.write(`rpc-serve: ${signal}: shutting down ${n} workers (running calls get up to ${grace} ms)\n`),
+      log: (line) => process.stderr.write(`rpc-serve: ${line}\n`),
+    });
+    if (code === 0) process.stdout.write('rpc-serve: stopped\n');
+    process.exit(code);
+  }
 
   let server: Server;
   let graceMs: number;
@@ -145,9 +173,9 @@ async function main(): Promise<void> {
 
   let address;
   try {
-    address = await server.listen({ host: values.host, port });
+    address = await server.listen({ host: values.host, port: worker?.port ?? port });
   } catch (err) {
-    fail(`cannot listen on ${values.host}:${port}: ${(err as Error).message}`, 1);
+    fail(`cannot listen on ${values.host}:${worker?.port ?? port}: ${(err as Error).message}`, 1);
   }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const opts = server.options;
@@ -156,6 +184,7 @@ async function main(): Promise<void> {
   for (const service of server.registry.list()) {
     for (const method of service.methods.keys()) banner += `  ${service.name}.${method}\n`;
   }
+  if (worker) return worker.ready(banner, () => server.close());
   process.stdout.write(banner);
 
   let stopping = false;
