@@ -1,20 +1,10 @@
 import type { GoType } from '../go-type.js';
 import { encodeError } from './errors.js';
+import { GOB_KINDS } from './kinds.js';
 
 /** Kind numbers of encode-side types (scalars equal their gob type ids). */
 export const EK = {
-  Bool: 1,
-  Int: 2,
-  Uint: 3,
-  Float: 4,
-  Bytes: 5,
-  String: 6,
-  Complex: 7,
-  Interface: 8,
-  Array: 9,
-  Slice: 10,
-  Struct: 11,
-  Map: 12,
+  ...GOB_KINDS,
   /** time.Time, sent as a GobEncoder named Time. */
   Time: 13,
 } as const;

@@ -1,20 +1,10 @@
 import { protocolError, UnsupportedValueError } from './errors.js';
 import type { GobReader } from './reader.js';
+import { GOB_KINDS } from './kinds.js';
 
 /** Kind numbers of decoded gob types (the scalar ones equal their type ids). */
 export const K = {
-  Bool: 1,
-  Int: 2,
-  Uint: 3,
-  Float: 4,
-  Bytes: 5,
-  String: 6,
-  Complex: 7,
-  Interface: 8,
-  Array: 9,
-  Slice: 10,
-  Struct: 11,
-  Map: 12,
+  ...GOB_KINDS,
   /** GobEncoder / BinaryMarshaler / TextMarshaler: an opaque byte payload. */
   External: 13,
 } as const;
