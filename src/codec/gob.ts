@@ -4,6 +4,7 @@ import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, Ser
 import type { GoType } from './go-type.js';
 import { isRecoverable, StreamDecoder } from './gob/decoder.js';
 import { EMPTY_STRUCT, structOf, T, topType } from './gob/enc-type.js';
+import type { EncType } from './gob/enc-type.js';
 import { StreamEncoder } from './gob/encoder.js';
 import { encodeError, protocolError } from './gob/errors.js';
 import { measureGob } from './gob/framing.js';
@@ -54,11 +55,18 @@ function bodyType(v: unknown, goType: GoType | undefined, maxDepth: number) {
   return topType(v, goType, maxDepth);
 }
 
-class GobServerCodec implements ServerCodec {
+/** A header value and the body value that followed it, or why the body could not be represented. */
+type Pair = { readonly header: Header; readonly body: unknown; readonly bodyError?: undefined } | { readonly header: Header; readonly bodyError: Error };
+
+/**
+ * GobRpcStream is what both ends of net/rpc's gob layout share: one gob
+ * stream each way, every message a header value followed by a body value.
+ */
+abstract class GobRpcStream {
   readonly measure = measureGob;
+  protected readonly maxDepth: number;
   private readonly dec: StreamDecoder;
   private readonly enc: StreamEncoder;
-  private readonly maxDepth: number;
   private header: Header | null = null;
 
   constructor(options: CodecOptions) {
@@ -67,7 +75,13 @@ class GobServerCodec implements ServerCodec {
     this.enc = new StreamEncoder(options.maxDepth);
   }
 
-  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
+  /**
+   * readPair decodes one frame: a type definition or a header returns
+   * undefined; a body returns it with the header before it. A body that is
+   * well framed but cannot be represented comes back as `bodyError`, the
+   * stream staying in sync.
+   */
+  protected readPair(buf: Uint8Array, start: number, end: number): Pair | undefined {
     const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     const header = this.header;
     if (header === null) {
@@ -75,28 +89,27 @@ class GobServerCodec implements ServerCodec {
       if (res.kind === 'value') this.header = readHeader(res.value);
       return undefined;
     }
-    let args: unknown;
+    let body: unknown;
     try {
       const res = this.dec.decodeFrame(frame);
       if (res.kind !== 'value') return undefined;
-      args = res.value;
+      body = res.value;
     } catch (err) {
       if (!isRecoverable(err)) throw err;
       this.header = null;
-      return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args: undefined, argsError: err as Error };
+      return { header, bodyError: err as Error };
     }
     this.header = null;
-    return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args };
+    return { header, body };
   }
 
-  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array {
-    if (typeof id !== 'number' && typeof id !== 'bigint') throw encodeError(`invalid call id ${String(id)}`);
+  /** writePair encodes a header and a body as one group; on failure the stream is left as it was. */
+  protected writePair(header: object, headerType: EncType, body: unknown, bodyEncType: () => EncType): Uint8Array {
     const enc = this.enc;
     enc.begin();
     try {
-      enc.encode({ ServiceMethod: serviceMethod, Seq: id, Error: error ?? '' }, RESPONSE);
-      if (error !== null) enc.encode({}, EMPTY_STRUCT);
-      else enc.encode(reply, bodyType(reply, replyType, this.maxDepth));
+      enc.encode(header, headerType);
+      enc.encode(body, bodyEncType());
       return enc.finish();
     } catch (err) {
       enc.rollback();
@@ -105,30 +118,26 @@ class GobServerCodec implements ServerCodec {
   }
 }
 
-class GobClientCodec implements ClientCodec {
-  readonly measure = measureGob;
-  private readonly dec: StreamDecoder;
-  private readonly enc: StreamEncoder;
-  private readonly maxDepth: number;
-  private header: Header | null = null;
-
-  constructor(options: CodecOptions) {
-    this.maxDepth = options.maxDepth;
-    this.dec = new StreamDecoder(options.maxDepth);
-    this.enc = new StreamEncoder(options.maxDepth);
+class GobServerCodec extends GobRpcStream implements ServerCodec {
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
+    const pair = this.readPair(buf, start, end);
+    if (pair === undefined) return undefined;
+    const { header } = pair;
+    if (pair.bodyError) return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args: undefined, argsError: pair.bodyError };
+    return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args: pair.body };
   }
 
+  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array {
+    if (typeof id !== 'number' && typeof id !== 'bigint') throw encodeError(`invalid call id ${String(id)}`);
+    const header = { ServiceMethod: serviceMethod, Seq: id, Error: error ?? '' };
+    if (error !== null) return this.writePair(header, RESPONSE, {}, () => EMPTY_STRUCT);
+    return this.writePair(header, RESPONSE, reply, () => bodyType(reply, replyType, this.maxDepth));
+  }
+}
+
+class GobClientCodec extends GobRpcStream implements ClientCodec {
   encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array {
-    const enc = this.enc;
-    enc.begin();
-    try {
-      enc.encode({ ServiceMethod: serviceMethod, Seq: seq }, REQUEST);
-      enc.encode(args, bodyType(args, argsType, this.maxDepth));
-      return enc.finish();
-    } catch (err) {
-      enc.rollback();
-      throw asEncodeError(err);
-    }
+    return this.writePair({ ServiceMethod: serviceMethod, Seq: seq }, REQUEST, args, () => bodyType(args, argsType, this.maxDepth));
   }
 
   encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array {
@@ -136,27 +145,13 @@ class GobClientCodec implements ClientCodec {
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse | undefined {
-    const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-    const header = this.header;
-    if (header === null) {
-      const res = this.dec.decodeFrame(frame);
-      if (res.kind === 'value') this.header = readHeader(res.value);
-      return undefined;
-    }
+    const pair = this.readPair(buf, start, end);
+    if (pair === undefined) return undefined;
+    const { header } = pair;
     const seq = Number(header.seq);
-    let reply: unknown;
-    try {
-      const res = this.dec.decodeFrame(frame);
-      if (res.kind !== 'value') return undefined;
-      reply = res.value;
-    } catch (err) {
-      if (!isRecoverable(err)) throw err;
-      this.header = null;
-      return { seq, error: header.error !== '' ? header.error : (err as Error).message, reply: undefined };
-    }
-    this.header = null;
     if (header.error !== '') return { seq, error: header.error, reply: undefined };
-    return { seq, error: null, reply };
+    if (pair.bodyError) return { seq, error: pair.bodyError.message, reply: undefined };
+    return { seq, error: null, reply: pair.body };
   }
 }
 
