@@ -11,6 +11,7 @@ import type { GoType } from '../../src/codec/go-type.js';
 import { demoServices } from '../../src/demo/services.js';
 import { Server } from '../../src/server/server.js';
 import { buildGoProgram, requireGo } from './go-toolchain.js';
+import { f64, int, outerT, str } from './go-types.js';
 
 /** Line is one JSON line printed by the gobclient program. */
 interface Line {
@@ -43,20 +44,6 @@ function runGoClient(bin: string, address: string, mode: 'full' | 'demo'): Promi
   });
 }
 
-const int: GoType = { kind: 'int' };
-const str: GoType = { kind: 'string' };
-const f64: GoType = { kind: 'float' };
-const innerT: GoType = { kind: 'struct', name: 'Inner', fields: [{ name: 'S', type: str }, { name: 'N', type: int }] };
-const midT: GoType = { kind: 'struct', name: 'Mid', fields: [{ name: 'Label', type: str }, { name: 'Inner', type: { kind: 'pointer', elem: innerT } }] };
-const outerT: GoType = {
-  kind: 'struct',
-  name: 'Outer',
-  fields: [
-    { name: 'Name', type: str },
-    { name: 'Mid', type: { kind: 'pointer', elem: midT } },
-    { name: 'Nil', type: { kind: 'pointer', elem: midT } },
-  ],
-};
 
 /** seen describes how a value arrived in JavaScript: its typeof and its text. */
 function seen(v: unknown): string {

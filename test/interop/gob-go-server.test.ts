@@ -10,14 +10,12 @@ import { dialHTTP } from '../../src/client/dial-http.js';
 import type { GoType } from '../../src/codec/go-type.js';
 import { ErrorCode, ServerError } from '../../src/errors.js';
 import { buildGoProgram, requireGo } from './go-toolchain.js';
+import { f64, int, outerT, str } from './go-types.js';
 
 const haveGo = await requireGo();
 /** Every process this file started; afterAll kills those still running. */
 const children = new Set<ChildProcess>();
 
-const int: GoType = { kind: 'int' };
-const str: GoType = { kind: 'string' };
-const f64: GoType = { kind: 'float' };
 const uintsT: GoType = {
   kind: 'struct',
   name: 'Uints',
@@ -29,17 +27,6 @@ const uintsT: GoType = {
 const intsT: GoType = { kind: 'struct', name: 'Ints', fields: [{ name: 'I64', type: int }] };
 const floatsT: GoType = { kind: 'struct', name: 'Floats', fields: [{ name: 'F', type: f64 }] };
 const strMapT: GoType = { kind: 'map', key: str, elem: int };
-const innerT: GoType = { kind: 'struct', name: 'Inner', fields: [{ name: 'S', type: str }, { name: 'N', type: int }] };
-const midT: GoType = { kind: 'struct', name: 'Mid', fields: [{ name: 'Label', type: str }, { name: 'Inner', type: { kind: 'pointer', elem: innerT } }] };
-const outerT: GoType = {
-  kind: 'struct',
-  name: 'Outer',
-  fields: [
-    { name: 'Name', type: str },
-    { name: 'Mid', type: { kind: 'pointer', elem: midT } },
-    { name: 'Nil', type: { kind: 'pointer', elem: midT } },
-  ],
-};
 
 /** startGoServer runs gobserver and resolves with its address once it prints it. */
 function startGoServer(bin: string): Promise<{ child: ChildProcess; address: string }> {
