@@ -97,8 +97,10 @@ export class ServerConnection {
   /** The peer finished sending; close once replies are out. */
   private readEnded = false;
   private closed = false;
-  /** Fires when a started message is not completed in time (slowloris). */
+  /** Checks that a started message completes in time (slowloris). */
   private messageTimer: NodeJS.Timeout | undefined;
+  /** performance.now() when the buffered partial message started (or the last message completed); 0 when none. */
+  private partialSince = 0;
   /** A frame completed during the current push. */
   private frameCompleted = false;
 
@@ -159,20 +161,27 @@ export class ServerConnection {
    * watchPartialMessage gives a started message `messageTimeoutMs` (from
    * its first byte, or from the last completed message) to complete, so a
    * peer trickling one byte at a time cannot hold the connection forever.
+   * One timer serves the whole connection: it is re-armed for the time
+   * left rather than replaced on every chunk.
    */
   private watchPartialMessage(): void {
-    if (this.reader.bufferedBytes === 0 || this.frameCompleted) {
-      clearTimeout(this.messageTimer);
+    if (this.reader.bufferedBytes === 0) {
+      this.partialSince = 0;
+      return;
+    }
+    if (this.frameCompleted || this.partialSince === 0) this.partialSince = performance.now();
+    if (this.messageTimer === undefined && !this.closed) this.armMessageTimer(this.info.messageTimeoutMs);
+  }
+
+  private armMessageTimer(ms: number): void {
+    this.messageTimer = setTimeout(() => {
       this.messageTimer = undefined;
-    }
-    if (this.reader.bufferedBytes > 0 && this.messageTimer === undefined && !this.closed) {
-      const ms = this.info.messageTimeoutMs;
-      this.messageTimer = setTimeout(() => {
-        this.messageTimer = undefined;
-        if (this.reader.bufferedBytes > 0) this.fail(new ProtocolError(`rpc: message not completed within ${ms} ms`));
-      }, ms);
-      this.messageTimer.unref();
-    }
+      if (this.partialSince === 0 || this.closed) return;
+      const left = this.info.messageTimeoutMs - (performance.now() - this.partialSince);
+      if (left > 0) return this.armMessageTimer(left);
+      this.fail(new ProtocolError(`rpc: message not completed within ${this.info.messageTimeoutMs} ms`));
+    }, ms);
+    this.messageTimer.unref();
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number): boolean {
