@@ -44,3 +44,40 @@ export function bearerToken(token: string): Authorize {
     return timingSafeEqual(digest(m[1]!), expected);
   };
 }
+
+/** Refusal is how a refused request is answered. */
+export interface Refusal {
+  readonly status: 401 | 403;
+  readonly message: string;
+}
+
+function refusalOf(result: AuthorizeResult | Error, headers: Readonly<Record<string, string>>): Refusal | undefined {
+  if (result === true) return undefined;
+  if (result instanceof Error) return { status: 403, message: 'forbidden' };
+  if (result === false) {
+    return headers.authorization === undefined ? { status: 401, message: 'authorization required' } : { status: 403, message: 'forbidden' };
+  }
+  return { status: result.status, message: result.message ?? (result.status === 401 ? 'authorization required' : 'forbidden') };
+}
+
+/**
+ * runAuthorize asks the hook about a request and calls `decide` with
+ * undefined when it may proceed, or with how to refuse it: false is 401
+ * without an `Authorization` header and 403 with one; a hook that throws
+ * or rejects refuses with 403. A synchronous answer is delivered at once.
+ */
+export function runAuthorize(authorize: Authorize, request: ConnectRequestInfo, decide: (refusal: Refusal | undefined) => void): void {
+  const settle = (result: AuthorizeResult | Error): void => decide(refusalOf(result, request.headers));
+  const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+  let result: AuthorizeResult | Promise<AuthorizeResult>;
+  try {
+    result = authorize(request);
+  } catch (err) {
+    return settle(asError(err));
+  }
+  if (typeof result === 'object' && typeof (result as Promise<AuthorizeResult>).then === 'function') {
+    Promise.resolve(result).then(settle, (err: unknown) => settle(asError(err)));
+  } else {
+    settle(result as AuthorizeResult);
+  }
+}

@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { CODEC_HEADER, CONNECTED_RESPONSE } from '../handshake.js';
-import type { Authorize, AuthorizeResult } from './authorize.js';
+import { runAuthorize } from './authorize.js';
+import type { Authorize } from './authorize.js';
 import { connectedWithCodec, rejectSocket } from './connect-front.js';
 
 /** AcceptorTarget is what accepting a CONNECT needs from the server. */
@@ -31,15 +32,6 @@ function peerSubject(socket: Duplex): Readonly<Record<string, string | string[]>
   return cert && cert.subject ? (cert.subject as unknown as Record<string, string | string[]>) : undefined;
 }
 
-function refusal(result: AuthorizeResult | Error, headers: Readonly<Record<string, string>>): { status: 401 | 403; message: string } | undefined {
-  if (result === true) return undefined;
-  if (result instanceof Error) return { status: 403, message: 'forbidden' };
-  if (result === false) {
-    return headers.authorization === undefined ? { status: 401, message: 'authorization required' } : { status: 403, message: 'forbidden' };
-  }
-  return { status: result.status, message: result.message ?? (result.status === 401 ? 'authorization required' : 'forbidden') };
-}
-
 /**
  * acceptConnect finishes a CONNECT on the RPC path: a codec the server
  * does not offer is answered 415, a request the authorize hook refuses
@@ -64,21 +56,10 @@ export function acceptConnect(target: AcceptorTarget, socket: Duplex, req: Accep
   };
   const authorize = target.authorize;
   if (!authorize) return proceed();
-  const decide = (result: AuthorizeResult | Error): void => {
-    const refused = refusal(result, req.headers);
+  const request = { headers: req.headers, remoteAddress: req.remoteAddress, path: req.target, peerCertificateSubject: peerSubject(socket) };
+  runAuthorize(authorize, request, (refused) => {
     if (!refused) return proceed();
     const extra = refused.status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
     rejectSocket(socket as Socket, refused.status, refused.message, extra);
-  };
-  let result: AuthorizeResult | Promise<AuthorizeResult>;
-  try {
-    result = authorize({ headers: req.headers, remoteAddress: req.remoteAddress, path: req.target, peerCertificateSubject: peerSubject(socket) });
-  } catch (err) {
-    return decide(err instanceof Error ? err : new Error(String(err)));
-  }
-  if (typeof result === 'object' && typeof (result as Promise<AuthorizeResult>).then === 'function') {
-    (result as Promise<AuthorizeResult>).then(decide, (err: unknown) => decide(err instanceof Error ? err : new Error(String(err))));
-  } else {
-    decide(result as AuthorizeResult);
-  }
+  });
 }

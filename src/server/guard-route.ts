@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { requestPath } from '../handshake.js';
-import type { Authorize, AuthorizeResult } from './authorize.js';
+import { runAuthorize } from './authorize.js';
+import type { Authorize } from './authorize.js';
 import { flattenHeaders } from './flatten-headers.js';
 import { peerAddress } from './peer-address.js';
 import type { HttpRoute } from './http-fallback.js';
@@ -26,21 +27,10 @@ export function guardRoute(route: HttpRoute, path: string, authorize: Authorize 
   return function guarded(req, res) {
     if (requestPath(req.url ?? '') !== path) return false;
     const headers = flattenHeaders(req.headers);
-    const decide = (result: AuthorizeResult | Error): void => {
-      if (result === true) {
-        if (!route(req, res)) refuse(res, 403, 'forbidden');
-        return;
-      }
-      if (result instanceof Error) return refuse(res, 403, 'forbidden');
-      if (result === false) return headers.authorization === undefined ? refuse(res, 401, 'authorization required') : refuse(res, 403, 'forbidden');
-      refuse(res, result.status, result.message ?? (result.status === 401 ? 'authorization required' : 'forbidden'));
-    };
-    const remoteAddress = peerAddress(req.socket);
-    try {
-      Promise.resolve(authorize({ headers, remoteAddress, path })).then(decide, (err: unknown) => decide(err instanceof Error ? err : new Error(String(err))));
-    } catch (err) {
-      decide(err instanceof Error ? err : new Error(String(err)));
-    }
+    runAuthorize(authorize, { headers, remoteAddress: peerAddress(req.socket), path }, (refused) => {
+      if (refused) refuse(res, refused.status, refused.message);
+      else if (!route(req, res)) refuse(res, 403, 'forbidden');
+    });
     return true;
   };
 }
