@@ -5,12 +5,13 @@
  * only; the work is done by the library.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseAddress } from '../src/client/dial.js';
 import { dialHTTP } from '../src/client/dial-http.js';
+import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line.js';
+import { durationFlag } from '../src/cli/flag-values.js';
 import { formatListing, listServices } from '../src/cli/service-listing.js';
+import { versionLine } from '../src/cli/version.js';
 import { stringifyGoJson } from '../src/codec/json-values.js';
-import { parseDuration } from '../src/duration.js';
 import { ErrorCode, RpcError, ServerError } from '../src/errors.js';
 import { DEFAULT_DEBUG_PATH } from '../src/handshake.js';
 
@@ -21,7 +22,8 @@ HOST:PORT may be written https://HOST:PORT to call a server over TLS.
 
 Call one method of a net/rpc server (netrpc or Go) and print the reply as
 JSON. The argument is one JSON value; '-' reads it from standard input;
-without it the method gets no argument.
+without it the method gets no argument. DURATION is in Go's form
+(250ms, 10s, 1m30s).
 
 Options:
   --codec NAME       auto (default), gob, json or msgpack. auto speaks msgpack
@@ -31,14 +33,16 @@ Options:
   --token-file FILE  send 'Authorization: Bearer <token>', the token read from
                      FILE (or from the RPC_TOKEN variable)
   --tls-ca FILE      trust this CA for an https:// server (PEM)
-  --tls-cert FILE    client certificate (PEM), with --tls-key FILE
+  --tls-cert FILE    client certificate (PEM) ...
+  --tls-key FILE     ... and its private key (PEM)
   --proxy URL        tunnel through this HTTP forward proxy (CONNECT); by
                      default HTTPS_PROXY / HTTP_PROXY / NO_PROXY decide, and
                      loopback addresses are never proxied from them
-  --timeout DURATION give up after this long, e.g. 500ms, 5s (default 10s)
+  --timeout DURATION give up after this long (default 10s)
   --list             list the server's services and methods (from its debug
                      page, netrpc's or Go's) instead of calling
   --debug-path PATH  debug page path for --list (default /debug/rpc)
+  --version          print the version and exit
   -h, --help         show this help
 
 Exit codes: 0 success; 1 the server answered with an error (printed to
@@ -63,7 +67,8 @@ function exit(code: number, message?: string): never {
 }
 
 function usage(message: string): never {
-  exit(EXIT_USAGE, `rpc-call: ${message}\nRun 'rpc-call --help' for usage.`);
+  process.stderr.write(usageText('rpc-call', message));
+  process.exit(EXIT_USAGE);
 }
 
 function parseHeaders(lines: readonly string[]): Record<string, string> {
@@ -96,22 +101,20 @@ function exitFor(err: unknown): never {
 async function main(): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        codec: { type: 'string', default: 'auto' },
-        path: { type: 'string' },
-        header: { type: 'string', multiple: true, default: [] },
-        timeout: { type: 'string', default: '10s' },
-        list: { type: 'boolean', default: false },
-        'debug-path': { type: 'string', default: DEFAULT_DEBUG_PATH },
-        'token-file': { type: 'string' },
-        'tls-ca': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        proxy: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+    parsed = parseCommandLine({
+      codec: { type: 'string', default: 'auto' },
+      path: { type: 'string' },
+      header: { type: 'string', multiple: true, default: [] },
+      timeout: { type: 'string', default: '10s' },
+      list: { type: 'boolean', default: false },
+      'debug-path': { type: 'string', default: DEFAULT_DEBUG_PATH },
+      'token-file': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      proxy: { type: 'string' },
+      version: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
   } catch (err) {
     usage((err as Error).message);
@@ -121,11 +124,15 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
+  if (values.version) {
+    process.stdout.write(versionLine('rpc-call'));
+    return;
+  }
   let timeout: number;
   try {
-    timeout = parseDuration(values.timeout);
+    timeout = durationFlag('timeout', values.timeout);
   } catch (err) {
-    usage((err as Error).message);
+    usage((err as UsageError).message);
   }
   const [address, method, argText, ...extra] = positionals;
   if (address === undefined) usage('missing HOST:PORT');

@@ -58,7 +58,7 @@ describe('rpc-call', () => {
     [['--header', 'no colon', '127.0.0.1:1', 'A.B'], 2, /invalid --header/],
     [['--timeout', 'soon', '127.0.0.1:1', 'A.B'], 2, /invalid duration/],
     [['not-an-address', 'A.B'], 2, /invalid address/],
-    [['--bogus'], 2, /Unknown option/],
+    [['--bogus'], 2, /^rpc-call: unknown option --bogus\n/],
   ])('%j exits %i', async (args, code, pattern) => {
     const r = await rpcCall(args as string[]);
     expect(r.code).toBe(code);
