@@ -1,5 +1,6 @@
 import type { MethodTypes } from '../codec/go-type.js';
 import { ErrorCode, RpcError } from '../errors.js';
+import { isBuiltinPrototype } from './builtin-prototypes.js';
 import type { Handler } from './call-context.js';
 import { MethodStats } from './method-stats.js';
 
@@ -25,16 +26,28 @@ export interface ServiceEntry {
 export interface RegisterOptions {
   /** Declared Go types per method name, used by codecs that need kinds (gob). */
   readonly types?: Readonly<Record<string, MethodTypes>>;
+  /**
+   * Also serve methods inherited from built-in and Node core prototypes
+   * (Function's `call`, Array's `push`, EventEmitter's `emit`, ...), which
+   * are left out by default. Object.prototype's are never served.
+   */
+  readonly includeBuiltinMethods?: boolean;
 }
 
 /**
- * methodNames lists the callable methods of `impl`: functions on the object
- * and its prototype chain (not Object.prototype), except `constructor` and
- * names starting with `_`. Getters are not invoked.
+ * methodNames lists the callable methods of `impl`: the functions that are
+ * its own properties or come from its prototype chain up to (not
+ * including) the first built-in or Node core prototype, such as
+ * Object.prototype, Function.prototype, Array.prototype, Map.prototype or
+ * EventEmitter.prototype (see isBuiltinPrototype): only what the user
+ * wrote. With `includeBuiltinMethods` the chain goes on to (not including)
+ * Object.prototype. `constructor` and names starting with `_` are never
+ * methods. Getters are not invoked.
  */
-export function methodNames(impl: object): string[] {
+export function methodNames(impl: object, { includeBuiltinMethods = false }: { includeBuiltinMethods?: boolean } = {}): string[] {
   const names = new Set<string>();
-  for (let o: object | null = impl; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  const stop = (o: object): boolean => o === Object.prototype || (!includeBuiltinMethods && o !== impl && isBuiltinPrototype(o));
+  for (let o: object | null = impl; o !== null && !stop(o); o = Object.getPrototypeOf(o) as object | null) {
     for (const name of Object.getOwnPropertyNames(o)) {
       if (name === 'constructor' || name.startsWith('_') || names.has(name)) continue;
       const d = Object.getOwnPropertyDescriptor(o, name);
@@ -67,7 +80,7 @@ export class Registry {
     }
     if (this.services.has(name)) throw new RpcError(ErrorCode.Register, `rpc: service already defined: ${name}`);
     const methods = new Map<string, MethodEntry>();
-    for (const m of methodNames(impl)) {
+    for (const m of methodNames(impl, options)) {
       const handler = (impl as Record<string, Handler>)[m]!;
       methods.set(m, { service: name, name: m, handler, receiver: impl, types: options.types?.[m], stats: new MethodStats() });
     }

@@ -97,22 +97,24 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
    * register publishes a service. With a contract (from defineService) and
    * its implementation, the contract's methods are served, arguments and
    * replies are validated, and the contract's Go types guide the gob codec.
-   * With a name and an object, every function on the object and its
-   * prototype chain except `constructor` and names starting with `_` is
-   * served. With only a class instance, its class name is the service name
-   * (like Go's Register). Throws RpcError (RPC_REGISTER) for a missing or
+   * With a name and an object, the methods the user wrote are served: the
+   * object's own functions and those of its classes, up to the first
+   * built-in or Node core prototype (so a class extending EventEmitter does
+   * not serve `emit`; `options.includeBuiltinMethods` serves those too),
+   * except `constructor` and names starting with `_`. With only a class
+   * instance, its class name is the service name (like Go's Register). Throws RpcError (RPC_REGISTER) for a missing or
    * duplicate name, an object without methods, or a missing contract method.
    */
   register<C extends ServiceContract>(contract: C, impl: ServiceImpl<C>): ServiceEntry;
   register(bound: BoundService): ServiceEntry;
   register(name: string, impl: object, options?: RegisterOptions): ServiceEntry;
-  register(impl: object): ServiceEntry;
-  register(first: string | object, impl?: object, options?: RegisterOptions): ServiceEntry {
-    if (typeof first === 'string') return this.registry.add(first, impl!, options);
-    if (isContract(first)) return this.registerContract(first, impl!);
+  register(impl: object, options?: RegisterOptions): ServiceEntry;
+  register(first: string | object, second?: object, third?: RegisterOptions): ServiceEntry {
+    if (typeof first === 'string') return this.registry.add(first, second!, third);
+    if (isContract(first)) return this.registerContract(first, second!);
     if (isBoundService(first)) return this.registerContract(first.contract, first.impl);
     const ctorName = (first as { constructor?: { name?: string } }).constructor?.name;
-    return this.registry.add(ctorName === 'Object' ? '' : (ctorName ?? ''), first);
+    return this.registry.add(ctorName === 'Object' ? '' : (ctorName ?? ''), first, second as RegisterOptions | undefined);
   }
 
   private registerContract(contract: ServiceContract, impl: object): ServiceEntry {
