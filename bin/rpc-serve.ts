@@ -5,14 +5,17 @@
  * printing and exit codes only; the work is done by the library.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line.js';
+import type { ParsedCommandLine } from '../src/cli/command-line.js';
+import { durationFlag, positiveIntegerFlag, sizeFlag } from '../src/cli/flag-values.js';
+import { loadServiceModule, ModuleLoadError } from '../src/cli/load-services.js';
+import { startedByNpm, watchParent } from '../src/cli/parent-watch.js';
+import { versionLine } from '../src/cli/version.js';
 import { isBoundService } from '../src/contract/contract.js';
-import { demoServices } from '../src/demo/services.js';
-import { parseDuration } from '../src/duration.js';
+import type { BoundService } from '../src/contract/contract.js';
 import { RpcError } from '../src/errors.js';
 import { bearerToken } from '../src/server/authorize.js';
 import { clusterMember, parseWorkers, runCluster } from '../src/server/cluster.js';
-import { loadServiceModule } from '../src/server/load-services.js';
 import { Server } from '../src/server/server.js';
 
 const USAGE = `Usage: rpc-serve [options] [MODULE]
@@ -20,13 +23,17 @@ const USAGE = `Usage: rpc-serve [options] [MODULE]
 Serve RPC methods over HTTP CONNECT, compatible with Go's net/rpc
 (rpc.DialHTTP) and netrpc clients.
 
-MODULE is a .js/.mjs/.ts file whose exports are the services: either a
-default export object { ServiceName: impl, ... } or named exports, each
-an object or class whose methods are the RPC methods. Without MODULE the
+MODULE is a .js/.mjs/.cjs file (or .ts/.mts/.cts, with tsx installed) whose
+exports are the services: named exports or a default export object
+{ ServiceName: impl, ... }, each an object or class whose methods are the
+RPC methods, or an implement(contract, impl) value. Without MODULE the
 built-in demo services are served:
   Arith.Multiply {A,B} -> A*B     Arith.Add {A,B} -> A+B
   Arith.Divide {A,B} -> {Quo,Rem} (fails with "divide by zero")
   Echo.Echo x -> x   Echo.Upper s -> S   Echo.Sleep ms -> ms   Echo.Fail msg
+
+DURATION is in Go's form (250ms, 10s, 1m30s, 1.5h). SIZE is bytes or a
+number with a unit (512KiB, 1MiB, 64MB).
 
 Options:
   --host HOST        address to listen on (default 127.0.0.1; 0.0.0.0 for all)
@@ -41,7 +48,7 @@ Options:
   --tls-cert FILE    serve over TLS with this certificate (PEM) ...
   --tls-key FILE     ... and this private key (PEM)
   --tls-ca FILE      also require client certificates signed by this CA
-  --max-message SIZE largest message in bytes (default 67108864)
+  --max-message SIZE largest message (default 64MiB)
   --max-connections N  open connections before new ones get 503 (default 10000)
   --max-in-flight N  calls running per connection before the server stops
                      reading it (default 1024)
@@ -51,6 +58,7 @@ Options:
   --workers N        serve from N processes sharing the port (Node cluster);
                      'auto' = one per CPU (default 1). Dead workers are
                      replaced; SIGINT/SIGTERM drains them all
+  --version          print the version and exit
   -h, --help         show this help
 
 Examples:
@@ -60,123 +68,125 @@ Examples:
   RPC_TOKEN=s3cret rpc-serve --tls-cert cert.pem --tls-key key.pem
 `;
 
+const OPTIONS = {
+  host: { type: 'string', default: '127.0.0.1' },
+  port: { type: 'string', default: '1234' },
+  path: { type: 'string' },
+  codec: { type: 'string' },
+  grace: { type: 'string', default: '10s' },
+  'max-message': { type: 'string' },
+  'token-file': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-in-flight': { type: 'string' },
+  'handler-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  workers: { type: 'string', default: '1' },
+  version: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ParsedCommandLine<typeof OPTIONS>['values'];
+
 function fail(message: string, code: number): never {
   process.stderr.write(`rpc-serve: ${message}\n`);
   process.exit(code);
 }
 
-async function main(): Promise<void> {
-  const worker = clusterMember(); // set when forked by --workers; parses the same arguments
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        host: { type: 'string', default: '127.0.0.1' },
-        port: { type: 'string', default: '1234' },
-        path: { type: 'string' },
-        codec: { type: 'string' },
-        grace: { type: 'string', default: '10s' },
-        'max-message': { type: 'string' },
-        'token-file': { type: 'string' },
-        'tls-cert': { type: 'string' },
-        'tls-key': { type: 'string' },
-        'tls-ca': { type: 'string' },
-        'max-connections': { type: 'string' },
-        'max-in-flight': { type: 'string' },
-        'handler-timeout': { type: 'string' },
-        'idle-timeout': { type: 'string' },
-        workers: { type: 'string', default: '1' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    fail(`${(err as Error).message}\n\n${USAGE}`, 2);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return;
-  }
-  if (positionals.length > 1) fail(`expected at most one MODULE, got ${positionals.length}\n\n${USAGE}`, 2);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`invalid --port ${values.port}`, 2);
-  const positive = (flag: string): number | undefined => {
-    const text = (values as unknown as Record<string, string | undefined>)[flag];
-    if (text === undefined) return undefined;
-    const n = Number(text);
-    if (!Number.isInteger(n) || n <= 0) fail(`invalid --${flag} ${text}; want a positive integer`, 2);
-    return n;
-  };
-  const maxMessage = positive('max-message');
-  const maxConnections = positive('max-connections');
-  const maxInFlight = positive('max-in-flight');
-  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) fail('--tls-cert and --tls-key go together', 2);
-  if (values['tls-ca'] !== undefined && values['tls-cert'] === undefined) fail('--tls-ca needs --tls-cert and --tls-key', 2);
+/** Settings are the checked command line. */
+interface Settings {
+  readonly values: Values;
+  readonly module: string | undefined;
+  readonly port: number;
+  readonly workers: number;
+  readonly graceMs: number;
+}
+
+/** readSettings checks the flags; every problem is a UsageError. */
+function readSettings(argv: readonly string[]): Settings | 'help' | 'version' {
+  const { values, positionals } = parseCommandLine(OPTIONS, argv);
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  if (positionals.length > 1) throw new UsageError(`expected at most one MODULE, got ${positionals.length}: ${positionals.join(' ')}`);
+  const port = /^\d+$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`invalid --port ${values.port}; want 0 to 65535`);
+  if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (values['tls-ca'] !== undefined && values['tls-cert'] === undefined) throw new UsageError('--tls-ca needs --tls-cert and --tls-key');
   const workers = parseWorkers(values.workers);
-  if (workers === undefined) fail(`invalid --workers ${values.workers}; want a positive integer or auto`, 2);
-  if (workers > 1 && !worker) {
-    let grace: number;
-    try {
-      grace = parseDuration(values.grace);
-    } catch (err) {
-      fail((err as Error).message, 2);
-    }
-    const code = await runCluster({
-      workers,
-      host: values.host,
-      port,
-      graceMs: grace,
-      onReady: ({ banner, pids }) => process.stdout.write(`${banner}rpc-serve: ${pids.length} workers (pids ${pids.join(', ')})\n`),
-      onStopping: (signal, n) => process.stdout.write(`rpc-serve: ${signal}: shutting down ${n} workers (running calls get up to ${grace} ms)\n`),
-      log: (line) => process.stderr.write(`rpc-serve: ${line}\n`),
-    });
-    if (code === 0) process.stdout.write('rpc-serve: stopped\n');
-    process.exit(code);
-  }
+  if (workers === undefined) throw new UsageError(`invalid --workers ${values.workers}; want a positive integer or auto`);
+  return { values, module: positionals[0], port, workers, graceMs: durationFlag('grace', values.grace) };
+}
 
-  let server: Server;
-  let graceMs: number;
-  try {
-    graceMs = parseDuration(values.grace);
-    const token = values['token-file'] !== undefined ? readFileSync(values['token-file'], 'utf8').trim() : process.env.RPC_TOKEN;
-    if (token !== undefined && token === '') fail('the token is empty', 2);
-    const tls = values['tls-cert']
-      ? {
-          cert: readFileSync(values['tls-cert']),
-          key: readFileSync(values['tls-key']!),
-          ...(values['tls-ca'] ? { ca: readFileSync(values['tls-ca']), requestCert: true, rejectUnauthorized: true } : {}),
-        }
-      : undefined;
-    server = new Server({
-      path: values.path,
-      defaultCodec: values.codec,
-      maxMessageBytes: maxMessage,
-      maxConnections,
-      maxInFlight,
-      graceMs,
-      ...(values['handler-timeout'] ? { handlerTimeoutMs: parseDuration(values['handler-timeout']) } : {}),
-      ...(values['idle-timeout'] ? { idleTimeoutMs: parseDuration(values['idle-timeout']) } : {}),
-      ...(token ? { authorize: bearerToken(token) } : {}),
-      ...(tls ? { tls } : {}),
-    });
-    const services = positionals[0] ? await loadServiceModule(positionals[0]) : demoServices();
-    for (const service of services) {
-      if (isBoundService(service)) server.register(service);
-      else server.register(service.name, service.impl);
-    }
-  } catch (err) {
-    const code = (err as { code?: unknown })?.code;
-    if (typeof code === 'string' && code.startsWith('E')) fail(String((err as Error).message), 2);
-    fail(err instanceof RpcError ? err.message : String((err as Error)?.stack ?? err), 2);
+/** buildServer makes the Server the flags describe, with its services. */
+async function buildServer({ values, module, graceMs }: Settings): Promise<Server> {
+  const optional = <T>(flag: keyof Values, read: (flag: string, text: string) => T): T | undefined => {
+    const text = values[flag];
+    return typeof text === 'string' ? read(flag, text) : undefined;
+  };
+  const handlerTimeoutMs = optional('handler-timeout', durationFlag);
+  const idleTimeoutMs = optional('idle-timeout', durationFlag);
+  const token = values['token-file'] !== undefined ? readFileSync(values['token-file'], 'utf8').trim() : process.env.RPC_TOKEN;
+  if (token !== undefined && token === '') throw new UsageError('the token is empty');
+  const tls = values['tls-cert']
+    ? {
+        cert: readFileSync(values['tls-cert']),
+        key: readFileSync(values['tls-key']!),
+        ...(values['tls-ca'] ? { ca: readFileSync(values['tls-ca']), requestCert: true, rejectUnauthorized: true } : {}),
+      }
+    : undefined;
+  const server = new Server({
+    path: values.path,
+    defaultCodec: values.codec,
+    maxMessageBytes: optional('max-message', sizeFlag),
+    maxConnections: optional('max-connections', positiveIntegerFlag),
+    maxInFlight: optional('max-in-flight', positiveIntegerFlag),
+    graceMs,
+    ...(handlerTimeoutMs ? { handlerTimeoutMs } : {}),
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+    ...(token ? { authorize: bearerToken(token) } : {}),
+    ...(tls ? { tls } : {}),
+  });
+  const services = module ? await loadServiceModule(module) : await demo();
+  for (const service of services) {
+    if (isBoundService(service)) server.register(service);
+    else server.register(service.name, service.impl);
   }
+  return server;
+}
 
-  let address;
-  try {
-    address = await server.listen({ host: values.host, port: worker?.port ?? port });
-  } catch (err) {
-    fail(`cannot listen on ${values.host}:${worker?.port ?? port}: ${(err as Error).message}`, 1);
-  }
+async function demo(): Promise<BoundService[]> {
+  const { demoServices } = await import('../src/demo/services.js');
+  return demoServices();
+}
+
+/** stopWithParent makes the exit of the npm script's shell stop this process as SIGTERM would. */
+function stopWithParent(): void {
+  if (!startedByNpm()) return;
+  watchParent((pid) => {
+    process.stderr.write(`rpc-serve: parent process ${pid} exited (npm was stopped); stopping as on SIGTERM\n`);
+    process.kill(process.pid, 'SIGTERM');
+  });
+}
+
+async function runWorkers(settings: Settings): Promise<never> {
+  const { values, workers, port, graceMs } = settings;
+  stopWithParent();
+  const code = await runCluster({
+    workers,
+    host: values.host,
+    port,
+    graceMs,
+    onReady: ({ banner, pids }) => process.stdout.write(`${banner}rpc-serve: ${pids.length} workers (pids ${pids.join(', ')})\n`),
+    onStopping: (signal, n) => process.stdout.write(`rpc-serve: ${signal}: shutting down ${n} workers (running calls get up to ${graceMs} ms)\n`),
+    log: (line) => process.stderr.write(`rpc-serve: ${line}\n`),
+  });
+  if (code === 0) process.stdout.write('rpc-serve: stopped\n');
+  process.exit(code);
+}
+
+function bannerOf(server: Server, address: { address: string; family: string; port: number }): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const opts = server.options;
   const scheme = opts.tls ? 'https://' : '';
@@ -184,6 +194,46 @@ async function main(): Promise<void> {
   for (const service of server.registry.list()) {
     for (const method of service.methods.keys()) banner += `  ${service.name}.${method}\n`;
   }
+  return banner;
+}
+
+async function main(): Promise<void> {
+  const worker = clusterMember(); // set when forked by --workers; parses the same arguments
+  let settings: Settings | 'help' | 'version';
+  try {
+    settings = readSettings(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) process.stderr.write(usageText('rpc-serve', err.message));
+    else process.stderr.write(`rpc-serve: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  if (settings === 'help') return void process.stdout.write(USAGE);
+  if (settings === 'version') return void process.stdout.write(versionLine('rpc-serve'));
+  if (settings.workers > 1 && !worker) return runWorkers(settings);
+  if (!worker) stopWithParent();
+
+  let server: Server;
+  try {
+    server = await buildServer(settings);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(usageText('rpc-serve', err.message));
+      process.exit(2);
+    }
+    if (err instanceof ModuleLoadError || err instanceof RpcError) fail(err.message, 2);
+    const code = (err as { code?: unknown })?.code;
+    if (typeof code === 'string' && code.startsWith('E')) fail(String((err as Error).message), 2);
+    fail(String((err as Error)?.stack ?? err), 2);
+  }
+
+  const { host } = settings.values;
+  let address;
+  try {
+    address = await server.listen({ host, port: worker?.port ?? settings.port });
+  } catch (err) {
+    fail(`cannot listen on ${host}:${worker?.port ?? settings.port}: ${(err as Error).message}`, 1);
+  }
+  const banner = bannerOf(server, address);
   if (worker) return worker.ready(banner, () => server.close());
   process.stdout.write(banner);
 
@@ -194,7 +244,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    process.stdout.write(`rpc-serve: ${signal}: shutting down (running calls get up to ${graceMs} ms)\n`);
+    process.stdout.write(`rpc-serve: ${signal}: shutting down (running calls get up to ${settings.graceMs} ms)\n`);
     server.close().then(
       () => {
         process.stdout.write('rpc-serve: stopped\n');

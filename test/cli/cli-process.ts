@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** repoRoot is the project folder. */
@@ -16,9 +17,13 @@ export interface CliRun {
   waitForOutput(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
 }
 
-/** startCli runs `node dist/bin/<name>.js ...args` from the project folder. */
-export function startCli(name: string, args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): CliRun {
-  const child = spawn(process.execPath, [`dist/bin/${name}.js`, ...args], { cwd: repoRoot, stdio: 'pipe', env: { ...process.env, ...options.env } });
+/** startCli runs `node dist/bin/<name>.js ...args` from the project folder (or from `cwd`). */
+export function startCli(name: string, args: readonly string[], options: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliRun {
+  const child = spawn(process.execPath, [join(repoRoot, 'dist', 'bin', `${name}.js`), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    stdio: 'pipe',
+    env: { ...process.env, ...options.env },
+  });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();

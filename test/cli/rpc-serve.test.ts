@@ -69,7 +69,7 @@ describe('rpc-serve', () => {
   });
 
   it.each([
-    [['--bogus'], /Unknown option/],
+    [['--bogus'], /^rpc-serve: unknown option --bogus\n/],
     [['--port', 'abc'], /invalid --port/],
     [['--codec', 'xml'], /default codec xml/],
     [['test/fixtures/nothing-here.ts'], /nothing-here/],
