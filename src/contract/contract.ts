@@ -4,6 +4,7 @@ import { ErrorCode, RpcError } from '../errors.js';
 import type { CallContext } from '../server/call-context.js';
 import { zodToGoType } from './zod-go-type.js';
 import type { ZodLike } from './zod-go-type.js';
+import { requireZod4 } from './zod-version.js';
 
 /** MethodSchema declares one method: the zod schemas of its argument and reply. */
 export interface MethodSchema {
@@ -47,9 +48,11 @@ export interface BoundService<C extends ServiceContract = ServiceContract> {
 }
 
 /**
- * defineService declares a service contract from zod schemas. The Go
+ * defineService declares a service contract from zod 4 schemas. The Go
  * types the gob codec needs are derived from the schemas (see
- * `zodToGoType` for the table).
+ * `zodToGoType` for the table). Throws RpcError (RPC_REGISTER) for a
+ * method without `{ args, reply }` and for schemas made by another zod
+ * major version (zod 3), saying what to install.
  *
  * ```ts
  * const Arith = defineService('Arith', {
@@ -61,9 +64,11 @@ export function defineService<const N extends string, const M extends MethodSche
   if (!name) throw new RpcError(ErrorCode.Register, 'rpc.Register: no service name');
   const types = {} as Record<string, MethodTypes>;
   for (const [method, schema] of Object.entries(methods)) {
-    if (!schema || typeof schema.args?.safeParse !== 'function' || typeof schema.reply?.safeParse !== 'function') {
+    if (!schema || typeof schema !== 'object' || !('args' in schema) || !('reply' in schema)) {
       throw new RpcError(ErrorCode.Register, `rpc.Register: ${name}.${method} needs zod schemas { args, reply }`);
     }
+    requireZod4(schema.args, `${name}.${method} args`);
+    requireZod4(schema.reply, `${name}.${method} reply`);
     const args = zodToGoType(schema.args as unknown as ZodLike);
     const reply = zodToGoType(schema.reply as unknown as ZodLike);
     types[method] = { ...(args ? { args } : {}), ...(reply ? { reply } : {}) };

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { defineService } from '../contract/contract.js';
+import { requireZod4Module } from '../contract/zod-version.js';
+
+requireZod4Module(z, 'netrpc/demo');
 
 /** ArithArgs are the operands of the Arith methods, as in Go's net/rpc docs. */
 export const ArithArgs = z.object({ A: z.int(), B: z.int() });
