@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../cli/cli-process.js';
 import { descendants } from '../support/process-tree.js';
 import { cleanEnv, command, freshProject, npmInstall, packTarball } from './fresh-project.js';
 import type { CommandResult } from './fresh-project.js';
@@ -107,7 +108,7 @@ describe('the packed package installed into fresh projects', () => {
   });
 
   it('passes @arethetypeswrong/cli as an ESM-only package', async () => {
-    const attw = await command(process.cwd(), join(process.cwd(), 'node_modules/.bin/attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii']);
+    const attw = await command(repoRoot, join(repoRoot, 'node_modules/.bin/attw'), [tarball, '--profile', 'esm-only', '--format', 'ascii']);
     expect(attw.code, `${attw.stdout}\n${attw.stderr}`).toBe(0);
   });
 
