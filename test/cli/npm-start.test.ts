@@ -49,18 +49,28 @@ const CASES = [
   ['a start script `node .../rpc-serve.js` (no exec)', () => ({ cwd: projectWithStartScript(''), args: ['--'] }), ['SIGTERM']],
 ] as const;
 
+/** A service whose call says on stdout when it has started, so the signal is sent while it runs. */
+function slowService(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'netrpc-slow-')), 'slow.mjs');
+  writeFileSync(
+    file,
+    "export const Slow = {\n  async Sleep(ms) {\n    process.stdout.write('call started\\n');\n    await new Promise((r) => setTimeout(r, ms));\n    return ms;\n  },\n};\n",
+  );
+  return file;
+}
+
 describe.each(CASES)('%s under a supervisor', (_name, project, signals) => {
   it.each(signals)('%s to the npm process drains and stops the server and frees the port', async (signal) => {
     const { cwd, args } = project();
     const port = await freePort();
-    const run = npmStart(cwd, [...args, '--port', String(port)]);
+    const run = npmStart(cwd, [...args, '--port', String(port), slowService()]);
     try {
       await waitUntil(() => run.output().includes(`listening on 127.0.0.1:${port}`), 20_000, `npm start listens on ${port}:\n${run.output()}`);
       const server = descendants(run.npm.pid!).find((pid) => commandLine(pid)?.includes('rpc-serve.js'));
       expect(server, 'the rpc-serve process under npm').toBeDefined();
       const client = await dialHTTP(`127.0.0.1:${port}`, { codec: 'msgpack' });
-      const running = client.call('Echo.Sleep', 600);
-      await new Promise((r) => setTimeout(r, 100)); // the call is in the handler now
+      const running = client.call('Slow.Sleep', 600);
+      await waitUntil(() => run.output().includes('call started'), 10_000, 'the call runs');
       process.kill(run.npm.pid!, signal);
       expect(await running).toBe(600); // drained: the running call finished
       await client.close();
