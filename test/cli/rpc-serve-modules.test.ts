@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { startCli } from './cli-process.js';
 import type { CliRun } from './cli-process.js';
@@ -67,6 +67,10 @@ beforeAll(() => {
   writeFileSync(join(root, 'broken', 'inner.mjs'), 'export const q = 1;\nconst = 2;\n');
   writeFileSync(join(root, 'broken', 'inner-ok.mjs'), 'export const q = 1;\n');
   for (const [file, source] of BROKEN) if (file !== 'absent.mjs') writeFileSync(join(root, 'broken', file), source);
+});
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 /** serve starts rpc-serve in `cwd`; the test's end kills it (tests here run concurrently). */

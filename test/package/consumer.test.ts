@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../cli/cli-process.js';
 import { descendants } from '../support/process-tree.js';
 import { cleanEnv, command, freshProject, npmInstall, packTarball } from './fresh-project.js';
@@ -29,6 +29,10 @@ beforeAll(async () => {
   // --engine-strict: the install fails unless this Node is within netrpc's engines.
   [cjsInstall, esmInstall] = await Promise.all([npmInstall(cjs, ['--engine-strict', tarball]), npmInstall(esm, ['--engine-strict', tarball])]);
 }, 300_000);
+
+afterAll(() => {
+  for (const dir of [cjs, esm, tarball && dirname(tarball)]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** startNpx runs `npx <args>` in a project until `pattern` shows on stdout; stop() kills its whole process tree. */
 async function startNpx(cwd: string, args: readonly string[], pattern: RegExp): Promise<{ match: RegExpExecArray; output: () => string; stop: () => void }> {
@@ -175,6 +179,17 @@ await server.close();
       expect(serve.output().split('\n').slice(1, 3)).toEqual(['  Greeter.Hello', '']);
       const call = await command(cjs, 'npx', ['rpc-call', serve.match[1]!, 'Greeter.Hello', '"go"']);
       expect(call).toMatchObject({ code: 0, stdout: '"hello, go"\n' });
+    } finally {
+      serve.stop();
+    }
+  });
+
+  it('serves an ES module .js in a "type": "module" project, called with npx rpc-call', async () => {
+    writeFileSync(join(esm, 'services.js'), 'export class Greeter {\n  Hello(name) {\n    return `hello, ${name}`;\n  }\n}\nexport default Greeter;\n');
+    const serve = await startNpx(esm, ['rpc-serve', '--port', '0', './services.js'], LISTENING);
+    try {
+      expect(serve.output().split('\n').slice(1, 3)).toEqual(['  Greeter.Hello', '']);
+      expect(await command(esm, 'npx', ['rpc-call', '--codec', 'gob', serve.match[1]!, 'Greeter.Hello', '"esm"'])).toMatchObject({ code: 0, stdout: '"hello, esm"\n' });
     } finally {
       serve.stop();
     }

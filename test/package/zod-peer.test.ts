@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { command, freshProject, npmInstall, packTarball } from './fresh-project.js';
 
 /**
@@ -18,6 +18,10 @@ beforeAll(async () => {
   const zod3 = await npmInstall(project, ['zod@3']);
   expect(zod3.code, zod3.stderr).toBe(0);
 }, 300_000);
+
+afterAll(() => {
+  for (const dir of [project, tarball && dirname(tarball)]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('zod as a peer dependency', () => {
   it('npm refuses netrpc next to zod 3 with a peer conflict naming zod', async () => {
