@@ -1,6 +1,7 @@
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
+import { timerDelay } from '../timer-delay.js';
 import type { Authorize } from './authorize.js';
 
 /** ServerOptions configure a Server; every field has a safe default. */
@@ -49,7 +50,10 @@ export interface ServerOptions {
 /** ResolvedServerOptions are ServerOptions with every default filled in. */
 export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authorize' | 'tls'>> & Pick<ServerOptions, 'authorize' | 'tls'>;
 
-/** resolveServerOptions fills in defaults and checks that the default codec is offered. */
+/**
+ * resolveServerOptions fills in defaults; delays past what Node's timers
+ * hold (about 24.8 days, Infinity included) become that longest delay.
+ */
 export function resolveServerOptions(options: ServerOptions, builtins: readonly Codec[]): ResolvedServerOptions {
   const codecs = options.codecs ?? builtins;
   const defaultCodec = options.defaultCodec ?? (codecs.some((c) => c.name === 'gob') ? 'gob' : codecs[0]!.name);
@@ -63,12 +67,12 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     maxInFlight: options.maxInFlight ?? 1024,
     maxWriteBufferBytes: options.maxWriteBufferBytes ?? 16 * 1024 * 1024,
     maxConnections: options.maxConnections ?? 10_000,
-    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    handshakeTimeoutMs: timerDelay(options.handshakeTimeoutMs ?? 10_000),
     maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
-    idleTimeoutMs: options.idleTimeoutMs ?? 0,
-    messageTimeoutMs: Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity),
-    handlerTimeoutMs: options.handlerTimeoutMs ?? 0,
-    graceMs: options.graceMs ?? 10_000,
+    idleTimeoutMs: timerDelay(options.idleTimeoutMs ?? 0),
+    messageTimeoutMs: timerDelay(Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity)),
+    handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
+    graceMs: timerDelay(options.graceMs ?? 10_000),
     authorize: options.authorize,
     tls: options.tls,
   };

@@ -31,6 +31,7 @@ import { Registry } from './registry.js';
 import type { RegisterOptions, ServiceEntry } from './registry.js';
 import { buildReport } from './server-stats.js';
 import type { ServerReport } from './server-stats.js';
+import { timerDelay } from '../timer-delay.js';
 
 /** ServeConnOptions describe a connection handed to {@link Server.serveConn}. */
 export interface ServeConnOptions {
@@ -306,7 +307,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       const allClosed = new Promise<void>((resolve) => (this.drained = resolve));
       for (const conn of this.connections) conn.drain();
       let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerDelay(graceMs))));
       await Promise.race([allClosed, grace]);
       clearTimeout(timer);
       for (const conn of this.connections) conn.destroy();
