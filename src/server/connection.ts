@@ -373,8 +373,9 @@ export class ServerConnection {
     if (this.inFlight === 0) this.endWhenFlushed();
   }
 
+  /** onError: a socket error (a reset, a TLS alert such as a refused renegotiation) ends the connection; 'close' follows. */
   private onError(): void {
-    // 'close' follows; the error itself needs no action here.
+    this.socket.destroy();
   }
 
   private onClose(): void {

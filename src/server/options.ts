@@ -22,9 +22,17 @@ export interface ServerOptions {
   readonly maxInFlight?: number;
   /** Unsent reply bytes per connection past which the server stops reading it. Default 16 MiB. */
   readonly maxWriteBufferBytes?: number;
-  /** Open connections (including ones still handshaking); more are answered 503. Default 10 000. */
+  /**
+   * Sockets held at once: RPC connections and every socket the front holds
+   * (TLS handshakes, request heads, refusals, HTTP requests). More are
+   * answered 503 (closed at once over TLS, before any TLS work). Default 10 000.
+   */
   readonly maxConnections?: number;
-  /** Time allowed for a client to send its request head, in ms. Default 10 000. */
+  /**
+   * Time from accepting a socket to the end of its TLS handshake, request
+   * head and authorize hook, in ms; also the time an HTTP request the front
+   * passes on (405, debug page) has to be answered. Default 10 000.
+   */
   readonly handshakeTimeoutMs?: number;
   /** Largest request head accepted (answered 431 beyond it). Default 16 KiB. */
   readonly maxHeadBytes?: number;
@@ -37,6 +45,12 @@ export interface ServerOptions {
    * idleTimeoutMs when that is set and shorter.
    */
   readonly messageTimeoutMs?: number;
+  /**
+   * After the server refused a request, how long it waits for the peer to
+   * close before it destroys the socket, in ms (the peer's bytes are read
+   * and dropped meanwhile, so the answer is not lost to a reset). Default 2 000.
+   */
+  readonly lingerMs?: number;
   /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
   readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
@@ -71,6 +85,7 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
     idleTimeoutMs: timerDelay(options.idleTimeoutMs ?? 0),
     messageTimeoutMs: timerDelay(Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity)),
+    lingerMs: timerDelay(options.lingerMs ?? 2_000),
     handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
     graceMs: timerDelay(options.graceMs ?? 10_000),
     authorize: options.authorize,
