@@ -41,14 +41,23 @@ export interface ServerOptions {
   /**
    * Time a message may take from its first byte to its last, in ms; a
    * connection whose message is still incomplete then is closed (a peer
-   * trickling bytes cannot hold it forever). Default 60 000, or
-   * idleTimeoutMs when that is set and shorter.
+   * trickling bytes cannot hold it forever). The clock runs only while the
+   * server is reading: complete messages held back by backpressure do not
+   * count. Default 60 000, or idleTimeoutMs when that is set and shorter.
    */
   readonly messageTimeoutMs?: number;
   /**
-   * After the server refused a request, how long it waits for the peer to
-   * close before it destroys the socket, in ms (the peer's bytes are read
-   * and dropped meanwhile, so the answer is not lost to a reset). Default 2 000.
+   * Time a peer may take none of the reply bytes waiting for it, in ms;
+   * past it the connection is closed (a peer that never reads cannot hold
+   * its replies forever). 0: never. Default 60 000, or idleTimeoutMs when
+   * that is set and shorter.
+   */
+  readonly sendTimeoutMs?: number;
+  /**
+   * After the server refused a request or ended a connection, how long it
+   * waits for the peer to close before it destroys the socket, in ms (the
+   * peer's bytes are read and dropped meanwhile, so the answer is not lost
+   * to a reset). Default 2 000.
    */
   readonly lingerMs?: number;
   /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
@@ -85,6 +94,7 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
     idleTimeoutMs: timerDelay(options.idleTimeoutMs ?? 0),
     messageTimeoutMs: timerDelay(Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity)),
+    sendTimeoutMs: timerDelay(options.sendTimeoutMs ?? Math.min(60_000, options.idleTimeoutMs || Infinity)),
     lingerMs: timerDelay(options.lingerMs ?? 2_000),
     handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
     graceMs: timerDelay(options.graceMs ?? 10_000),

@@ -275,6 +275,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       handlerTimeoutMs: this.options.handlerTimeoutMs,
       idleTimeoutMs: this.options.idleTimeoutMs,
       messageTimeoutMs: this.options.messageTimeoutMs,
+      sendTimeoutMs: this.options.sendTimeoutMs,
+      lingerMs: this.options.lingerMs,
     });
     this.connections.add(conn);
     if (this.draining) conn.drain();

@@ -81,7 +81,7 @@ describe.each(LONG)('client delays of %d ms mean a long time', (ms) => {
 describe.each(LONG)('server deadlines of %d ms mean a long time', (ms) => {
   const start = (options: ServerOptions) => startDemoServer(options);
 
-  it.each(['handshakeTimeoutMs', 'lingerMs', 'idleTimeoutMs'] as const)('%s: a CONNECT sent 30 ms after connecting is served', async (option) => {
+  it.each(['handshakeTimeoutMs', 'lingerMs', 'sendTimeoutMs', 'idleTimeoutMs'] as const)('%s: a CONNECT sent 30 ms after connecting is served', async (option) => {
     const { server, port } = await start({ [option]: ms });
     const c = await rawConnect(port);
     await sleep(30);
