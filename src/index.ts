@@ -8,6 +8,7 @@ export type { ServerOptions } from './server/options.js';
 export type { CallContext, Handler } from './server/call-context.js';
 export type { RegisterOptions, ServiceEntry, MethodEntry } from './server/registry.js';
 export type { ServerReport, ServiceReport, MethodReport } from './server/server-stats.js';
+export type { OpenSockets } from './server/socket-phases.js';
 export { bearerToken } from './server/authorize.js';
 export type { Authorize, AuthorizeResult, ConnectRequestInfo } from './server/authorize.js';
 export { CANCEL_METHOD, CANCEL_NOTIFICATION } from './cancel.js';

@@ -5,6 +5,7 @@ import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { FrameReader } from '../frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
+import { timerDelay } from '../timer-delay.js';
 import type { ServiceContract } from '../contract/contract.js';
 import { createServiceProxy } from '../contract/service-proxy.js';
 import type { ServiceProxy, ServiceProxyOptions } from '../contract/service-proxy.js';
@@ -143,7 +144,7 @@ export class Client {
       this.pending.set(seq, call);
       const timeout = options?.timeout ?? this.options.timeout;
       if (timeout > 0) {
-        call.timer = setTimeout(() => this.expire(call, new RpcError(ErrorCode.Timeout, `rpc: ${serviceMethod} timed out after ${timeout} ms`)), timeout);
+        call.timer = setTimeout(() => this.expire(call, new RpcError(ErrorCode.Timeout, `rpc: ${serviceMethod} timed out after ${timeout} ms`)), timerDelay(timeout));
       }
       if (signal) {
         call.signal = signal;

@@ -6,6 +6,7 @@ import { ErrorCode, HandshakeError, RpcError } from '../errors.js';
 import { CODEC_HEADER } from '../handshake.js';
 import type { StatusHead } from '../handshake.js';
 import { fromSocketError } from '../node-errors.js';
+import { timerDelay } from '../timer-delay.js';
 import type { Endpoint } from './address.js';
 import { exchangeHead } from './http-exchange.js';
 import { proxyConnectHead, proxyFor } from './proxy.js';
@@ -110,7 +111,7 @@ export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
     timer = setTimeout(() => {
       for (const s of sockets) s.destroy();
       reject(new RpcError(ErrorCode.Timeout, `rpc: CONNECT to ${req.endpoint.host}:${req.endpoint.port} timed out after ${req.timeoutMs} ms`));
-    }, req.timeoutMs);
+    }, timerDelay(req.timeoutMs));
   });
   const attempt = handshake(req, track).catch((err: unknown) => {
     for (const s of sockets) s.destroy();

@@ -6,6 +6,7 @@ import { ErrorCode, RpcError } from '../errors.js';
 import type { CallOptions, Client } from './client.js';
 import { dialHTTP } from './dial-http.js';
 import type { DialOptions } from './dial-http.js';
+import { timerDelay } from '../timer-delay.js';
 
 /** PoolOptions configure connectPool: how to dial each endpoint, pick one, and back off. */
 export interface PoolOptions extends DialOptions {
@@ -132,7 +133,7 @@ export class Pool {
       const ep = this.pickReady(avoid) ?? (await this.pick(avoid));
       if (!ep) {
         lastErr = this.noEndpointError();
-        if (attempt + 1 < attempts) await sleep(this.options.minBackoffMs ?? 100, undefined, options.signal ? { signal: options.signal } : {});
+        if (attempt + 1 < attempts) await sleep(timerDelay(this.options.minBackoffMs ?? 100), undefined, options.signal ? { signal: options.signal } : {});
         continue;
       }
       try {
@@ -233,7 +234,7 @@ export class Pool {
     const min = this.options.minBackoffMs ?? 100;
     const max = this.options.maxBackoffMs ?? 5000;
     const delay = Math.min(max, min * 2 ** (ep.failures - 1)) * (0.5 + Math.random() / 2);
-    ep.retryTimer = setTimeout(() => this.connect(ep), delay);
+    ep.retryTimer = setTimeout(() => this.connect(ep), timerDelay(delay));
     ep.retryTimer.unref();
   }
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineService } from '../contract/contract.js';
 import { requireZod4Module } from '../contract/zod-version.js';
+import { MAX_TIMER_MS } from '../timer-delay.js';
 
 requireZod4Module(z, 'netrpc/demo');
 
@@ -21,6 +22,7 @@ export const ArithContract = defineService('Arith', {
 export const EchoContract = defineService('Echo', {
   Echo: { args: z.unknown(), reply: z.unknown() },
   Upper: { args: z.string(), reply: z.string() },
-  Sleep: { args: z.int().nonnegative(), reply: z.int() },
+  /** Sleep's argument is bounded by what a timer holds, so no peer can make it warn or wake at once. */
+  Sleep: { args: z.int().nonnegative().max(MAX_TIMER_MS), reply: z.int() },
   Fail: { args: z.string(), reply: z.never() },
 });

@@ -13,6 +13,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import net from 'node:net';
 import { availableParallelism } from 'node:os';
+import { timerDelay } from '../timer-delay.js';
 
 /** Environment variable that carries the shared port from the primary to its workers. */
 const PORT_ENV = 'NETRPC_CLUSTER_PORT';
@@ -198,7 +199,7 @@ export async function runCluster(options: ClusterOptions): Promise<number> {
           if (stopping) return finishIfIdle();
           const next = fork();
           log(`worker ${next.process.pid} started`);
-        }, delay);
+        }, timerDelay(delay));
         restartTimers.add(timer);
       } else if (code !== 0) {
         forced = true;
@@ -217,7 +218,8 @@ export async function runCluster(options: ClusterOptions): Promise<number> {
       if (worker.isConnected()) worker.send({ cmd: SHUTDOWN });
       else worker.process.kill('SIGKILL');
     }
-    killTimer = setTimeout(() => killAll(`workers still running ${options.graceMs + (options.killAfterMs ?? 5_000)} ms after the signal`), options.graceMs + (options.killAfterMs ?? 5_000));
+    const killAfter = options.graceMs + (options.killAfterMs ?? 5_000);
+    killTimer = setTimeout(() => killAll(`workers still running ${killAfter} ms after the signal`), timerDelay(killAfter));
     killTimer.unref();
     finishIfIdle();
   };

@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { CODEC_HEADER, CONNECTED_RESPONSE } from '../handshake.js';
 import { runAuthorize } from './authorize.js';
 import type { Authorize } from './authorize.js';
-import { connectedWithCodec, rejectSocket } from './connect-front.js';
+import { connectedWithCodec } from './connect-front.js';
 
 /** AcceptorTarget is what accepting a CONNECT needs from the server. */
 export interface AcceptorTarget {
@@ -16,6 +16,8 @@ export interface AcceptorTarget {
   hasCodec(name: string): boolean;
   /** serve takes over a socket after the 200 answer was written. */
   serve(socket: Duplex, codecName: string, headers: Readonly<Record<string, string>>, rest: Uint8Array, remoteAddress: string | undefined): void;
+  /** refuse answers with an error status and frees the socket within the server's linger time. */
+  refuse(socket: Socket, status: number, body: string, extraHeaders?: string): void;
 }
 
 /** ConnectRequest is a CONNECT request on the RPC path, from either front. */
@@ -33,22 +35,23 @@ function peerSubject(socket: Duplex): Readonly<Record<string, string | string[]>
 }
 
 /**
- * acceptConnect finishes a CONNECT on the RPC path: a codec the server
- * does not offer is answered 415, a request the authorize hook refuses
- * 401/403 (before any codec byte is read: the socket stays paused), and
+ * acceptConnect finishes a CONNECT on the RPC path: a request the
+ * authorize hook refuses is answered 401/403 (before any codec byte is
+ * read: the socket stays paused), then a codec the server does not offer
+ * 415 (so only an authorized peer learns which codecs are offered), and
  * otherwise Go's exact 200 line is written and the socket is served, with
  * `rest` (the bytes that followed the head) as the first codec bytes.
  */
 export function acceptConnect(target: AcceptorTarget, socket: Duplex, req: AcceptedRequest, rest: Uint8Array): void {
   const requested = req.headers[CODEC_HEADER];
   const codecName = (requested ?? target.defaultCodec).toLowerCase();
-  if (!target.hasCodec(codecName)) {
-    rejectSocket(socket as Socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${target.codecNames().join(', ')}`);
-    return;
-  }
   const proceed = (): void => {
     if (target.draining || socket.destroyed) {
       socket.destroy();
+      return;
+    }
+    if (!target.hasCodec(codecName)) {
+      target.refuse(socket as Socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${target.codecNames().join(', ')}`);
       return;
     }
     socket.write(requested === undefined ? CONNECTED_RESPONSE : connectedWithCodec(codecName));
@@ -59,7 +62,8 @@ export function acceptConnect(target: AcceptorTarget, socket: Duplex, req: Accep
   const request = { headers: req.headers, remoteAddress: req.remoteAddress, path: req.target, peerCertificateSubject: peerSubject(socket) };
   runAuthorize(authorize, request, (refused) => {
     if (!refused) return proceed();
+    if (socket.destroyed) return;
     const extra = refused.status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
-    rejectSocket(socket as Socket, refused.status, refused.message, extra);
+    target.refuse(socket as Socket, refused.status, refused.message, extra);
   });
 }

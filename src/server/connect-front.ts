@@ -10,6 +10,8 @@ export interface FrontTarget {
   connectRequest(socket: Socket, head: RequestHead, rest: Uint8Array): void;
   /** serveHttp hands a non-CONNECT request to the HTTP server; `bytes` are put back first. */
   serveHttp(socket: Socket, bytes: Uint8Array): void;
+  /** refuse answers with an error (see rejectSocket) and frees the socket within the server's linger time. */
+  refuse(socket: Socket, status: number, body: string): void;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -22,12 +24,26 @@ const STATUS_TEXT: Record<number, string> = {
   431: 'Request Header Fields Too Large',
 };
 
+function discard(): void {
+  // A refused peer's bytes are read only to be dropped.
+}
+
+function destroyOnPeerEnd(this: Socket): void {
+  this.destroy();
+}
+
 /**
  * rejectSocket answers with a small text/plain response (`<status> <body>`)
- * and closes the socket. `extraHeaders` are CRLF-terminated header lines.
+ * and ends the socket. Until the peer closes its side too, whatever it
+ * sends is read and dropped (a socket closed with unread bytes resets the
+ * connection, which can lose the answer); the caller bounds that wait.
+ * `extraHeaders` are CRLF-terminated header lines.
  */
 export function rejectSocket(socket: Socket, status: number, body: string, extraHeaders = ''): void {
   const text = `${status} ${body}\n`;
+  socket.on('data', discard);
+  socket.once('end', destroyOnPeerEnd);
+  socket.resume();
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       'Content-Type: text/plain; charset=utf-8\r\n' +
@@ -40,16 +56,16 @@ export function rejectSocket(socket: Socket, status: number, body: string, extra
 
 /**
  * HeadReader reads one request head from a fresh socket, tolerating bare
- * LF line ends (which Node's HTTP parser does not), within a size limit and
- * a time limit, then routes the socket: CONNECT on the RPC path is answered
- * with Go's exact status line and handed to the codec together with any
- * bytes that followed the head (see acceptConnect for codec and auth
- * checks); CONNECT elsewhere is 404; anything else goes to the HTTP server.
+ * LF line ends (which Node's HTTP parser does not), within a size limit
+ * (the server's deadline for the socket bounds the time), then routes the
+ * socket: CONNECT on the RPC path is answered with Go's exact status line
+ * and handed to the codec together with any bytes that followed the head
+ * (see acceptConnect for auth and codec checks); CONNECT elsewhere is 404;
+ * anything else goes to the HTTP server.
  */
 export class HeadReader {
   private readonly socket: Socket;
   private readonly target: FrontTarget;
-  private readonly timer: NodeJS.Timeout;
   private chunks: Buffer[] = [];
   private size = 0;
   private done = false;
@@ -59,26 +75,23 @@ export class HeadReader {
     this.target = target;
     this.onData = this.onData.bind(this);
     this.onClose = this.onClose.bind(this);
-    this.onTimeout = this.onTimeout.bind(this);
+    this.onEnd = this.onEnd.bind(this);
     socket.on('error', this.onClose);
     socket.on('close', this.onClose);
-    socket.on('end', this.onTimeout);
+    socket.on('end', this.onEnd);
     socket.on('data', this.onData);
-    this.timer = setTimeout(this.onTimeout, target.options.handshakeTimeoutMs);
-    this.timer.unref();
   }
 
   private finish(): void {
     this.done = true;
-    clearTimeout(this.timer);
     this.socket.removeListener('data', this.onData);
     this.socket.removeListener('close', this.onClose);
     this.socket.removeListener('error', this.onClose);
-    this.socket.removeListener('end', this.onTimeout);
+    this.socket.removeListener('end', this.onEnd);
   }
 
-  /** onTimeout: the head did not arrive in time, or the peer stopped sending before it ended. */
-  private onTimeout(): void {
+  /** onEnd: the peer stopped sending before the head ended. */
+  private onEnd(): void {
     if (this.done) return;
     this.finish();
     this.socket.destroy();
@@ -99,14 +112,14 @@ export class HeadReader {
     if (end === -1) {
       if (this.size > max) {
         this.finish();
-        rejectSocket(this.socket, 431, 'request head too large');
+        this.target.refuse(this.socket, 431, 'request head too large');
       }
       return;
     }
     const headEnd = scanFrom + end;
     if (headEnd > max + 4) {
       this.finish();
-      rejectSocket(this.socket, 431, 'request head too large');
+      this.target.refuse(this.socket, 431, 'request head too large');
       return;
     }
     this.finish();
@@ -120,7 +133,7 @@ export class HeadReader {
       head = parseRequestHead(buf.subarray(0, headEnd));
     } catch (err) {
       if (!(err instanceof HeadParseError)) throw err;
-      rejectSocket(this.socket, 400, `bad request: ${err.message}`);
+      this.target.refuse(this.socket, 400, `bad request: ${err.message}`);
       return;
     }
     if (head.method !== 'CONNECT') {
@@ -129,7 +142,7 @@ export class HeadReader {
     }
     const options = this.target.options;
     if (requestPath(head.target) !== options.path) {
-      rejectSocket(this.socket, 404, `no RPC endpoint at ${head.target}; use ${options.path}`);
+      this.target.refuse(this.socket, 404, `no RPC endpoint at ${head.target}; use ${options.path}`);
       return;
     }
     this.target.connectRequest(this.socket, head, buf.subarray(headEnd));

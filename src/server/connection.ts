@@ -5,6 +5,8 @@ import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import { FrameReader } from '../frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import type { MethodEntry, Registry } from './registry.js';
+import { MessageDeadline } from './message-deadline.js';
+import { SendDeadline } from './send-deadline.js';
 import { ServerCall } from './server-call.js';
 
 /** ConnectionHost is what a connection needs from its server. */
@@ -29,8 +31,12 @@ export interface ConnectionInfo {
   readonly maxWriteBufferBytes: number;
   /** Time without traffic and without running calls after which the connection closes; 0 for none. */
   readonly idleTimeoutMs: number;
-  /** Time a message may take from its first byte to its last; past it the connection closes. */
+  /** Time a message may take from its first byte to its last, while the connection reads; past it the connection closes. */
   readonly messageTimeoutMs: number;
+  /** Time the peer may take none of the reply bytes waiting for it; past it the connection closes. 0 for none. */
+  readonly sendTimeoutMs: number;
+  /** Time the connection waits for the peer to close after ending it (once the replies are out). */
+  readonly lingerMs: number;
 }
 
 /** SHUTTING_DOWN is the error text for calls that arrive during close(). */
@@ -61,6 +67,10 @@ function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
 
 function resumeAfterWrite(conn: ServerConnection): void {
   conn.writeCleared();
+}
+
+function destroyLingering(conn: ServerConnection): void {
+  conn.destroy();
 }
 
 const EMPTY = new Uint8Array(0);
@@ -98,11 +108,13 @@ export class ServerConnection {
   private readEnded = false;
   private closed = false;
   /** Checks that a started message completes in time (slowloris). */
-  private messageTimer: NodeJS.Timeout | undefined;
-  /** performance.now() when the buffered partial message started (or the last message completed); 0 when none. */
-  private partialSince = 0;
+  private readonly messageDeadline: MessageDeadline;
   /** A frame completed during the current push. */
   private frameCompleted = false;
+  /** Closes the connection when the peer takes none of its replies for sendTimeoutMs. */
+  private readonly sendDeadline: SendDeadline;
+  /** Destroys the socket lingerMs after the server ended it, if the peer has not closed by then. */
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(host: ConnectionHost, socket: Duplex, codec: ServerCodec, info: ConnectionInfo) {
     this.host = host;
@@ -117,6 +129,13 @@ export class ServerConnection {
     this.onError = this.onError.bind(this);
     this.onDrain = this.onDrain.bind(this);
     this.onIdle = this.onIdle.bind(this);
+    this.onFinish = this.onFinish.bind(this);
+    this.messageDeadline = new MessageDeadline(info.messageTimeoutMs, () => !this.readingPaused && !this.closed, () => {
+      this.fail(new ProtocolError(`rpc: message not completed within ${info.messageTimeoutMs} ms`));
+    });
+    this.sendDeadline = new SendDeadline(socket, info.sendTimeoutMs, () => {
+      this.fail(new RpcError(ErrorCode.Timeout, `rpc: the peer took none of its replies for ${info.sendTimeoutMs} ms`));
+    });
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -154,34 +173,7 @@ export class ServerConnection {
       this.fail(err as Error);
       return;
     }
-    this.watchPartialMessage();
-  }
-
-  /**
-   * watchPartialMessage gives a started message `messageTimeoutMs` (from
-   * its first byte, or from the last completed message) to complete, so a
-   * peer trickling one byte at a time cannot hold the connection forever.
-   * One timer serves the whole connection: it is re-armed for the time
-   * left rather than replaced on every chunk.
-   */
-  private watchPartialMessage(): void {
-    if (this.reader.bufferedBytes === 0) {
-      this.partialSince = 0;
-      return;
-    }
-    if (this.frameCompleted || this.partialSince === 0) this.partialSince = performance.now();
-    if (this.messageTimer === undefined && !this.closed) this.armMessageTimer(this.info.messageTimeoutMs);
-  }
-
-  private armMessageTimer(ms: number): void {
-    this.messageTimer = setTimeout(() => {
-      this.messageTimer = undefined;
-      if (this.partialSince === 0 || this.closed) return;
-      const left = this.info.messageTimeoutMs - (performance.now() - this.partialSince);
-      if (left > 0) return this.armMessageTimer(left);
-      this.fail(new ProtocolError(`rpc: message not completed within ${this.info.messageTimeoutMs} ms`));
-    }, ms);
-    this.messageTimer.unref();
+    this.messageDeadline.watch(this.reader.bufferedBytes, this.frameCompleted);
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number): boolean {
@@ -300,9 +292,15 @@ export class ServerConnection {
     this.writeQueued();
   }
 
+  private get readingPaused(): boolean {
+    return this.pausedForInFlight || this.pausedForWrite;
+  }
+
   private writeQueued(): void {
     if (this.closed || this.out.isEmpty) return;
+    const bytes = this.out.byteLength;
     this.out.writeTo(this.socket);
+    this.sendDeadline.wrote(bytes);
     if (!this.pausedForWrite && this.socket.writableLength > this.info.maxWriteBufferBytes) {
       this.pausedForWrite = true;
       this.socket.pause();
@@ -336,10 +334,21 @@ export class ServerConnection {
     if (this.inFlight === 0) this.endWhenFlushed();
   }
 
+  /**
+   * endWhenFlushed ends the socket once the replies are out. Replies the
+   * peer does not take are bounded by sendTimeoutMs; once they are out, the
+   * peer has lingerMs to close before the socket is destroyed.
+   */
   private endWhenFlushed(): void {
     if (this.closed) return;
     this.flush();
+    if (this.socket.writableEnded) return;
+    this.socket.once('finish', this.onFinish);
     this.socket.end();
+  }
+
+  private onFinish(): void {
+    if (!this.closed) this.lingerTimer = setTimeout(destroyLingering, this.info.lingerMs, this).unref();
   }
 
   /** destroy closes the connection at once; running calls are abandoned. */
@@ -373,14 +382,17 @@ export class ServerConnection {
     if (this.inFlight === 0) this.endWhenFlushed();
   }
 
+  /** onError: a socket error (a reset, a TLS alert such as a refused renegotiation) ends the connection; 'close' follows. */
   private onError(): void {
-    // 'close' follows; the error itself needs no action here.
+    this.socket.destroy();
   }
 
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.messageTimer);
+    this.messageDeadline.dispose();
+    clearTimeout(this.lingerTimer);
+    this.sendDeadline.dispose();
     this.reader.dispose();
     this.out.clear();
     this.abortAll(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection closed'));

@@ -1,6 +1,7 @@
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
+import { timerDelay } from '../timer-delay.js';
 import type { Authorize } from './authorize.js';
 
 /** ServerOptions configure a Server; every field has a safe default. */
@@ -21,9 +22,17 @@ export interface ServerOptions {
   readonly maxInFlight?: number;
   /** Unsent reply bytes per connection past which the server stops reading it. Default 16 MiB. */
   readonly maxWriteBufferBytes?: number;
-  /** Open connections (including ones still handshaking); more are answered 503. Default 10 000. */
+  /**
+   * Sockets held at once: RPC connections and every socket the front holds
+   * (TLS handshakes, request heads, refusals, HTTP requests). More are
+   * answered 503 (closed at once over TLS, before any TLS work). Default 10 000.
+   */
   readonly maxConnections?: number;
-  /** Time allowed for a client to send its request head, in ms. Default 10 000. */
+  /**
+   * Time from accepting a socket to the end of its TLS handshake, request
+   * head and authorize hook, in ms; also the time an HTTP request the front
+   * passes on (405, debug page) has to be answered. Default 10 000.
+   */
   readonly handshakeTimeoutMs?: number;
   /** Largest request head accepted (answered 431 beyond it). Default 16 KiB. */
   readonly maxHeadBytes?: number;
@@ -32,10 +41,25 @@ export interface ServerOptions {
   /**
    * Time a message may take from its first byte to its last, in ms; a
    * connection whose message is still incomplete then is closed (a peer
-   * trickling bytes cannot hold it forever). Default 60 000, or
-   * idleTimeoutMs when that is set and shorter.
+   * trickling bytes cannot hold it forever). The clock runs only while the
+   * server is reading: complete messages held back by backpressure do not
+   * count. Default 60 000, or idleTimeoutMs when that is set and shorter.
    */
   readonly messageTimeoutMs?: number;
+  /**
+   * Time a peer may take none of the reply bytes waiting for it, in ms;
+   * past it the connection is closed (a peer that never reads cannot hold
+   * its replies forever). 0: never. Default 60 000, or idleTimeoutMs when
+   * that is set and shorter.
+   */
+  readonly sendTimeoutMs?: number;
+  /**
+   * After the server refused a request or ended a connection, how long it
+   * waits for the peer to close before it destroys the socket, in ms (the
+   * peer's bytes are read and dropped meanwhile, so the answer is not lost
+   * to a reset). Default 2 000.
+   */
+  readonly lingerMs?: number;
   /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
   readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
@@ -49,7 +73,10 @@ export interface ServerOptions {
 /** ResolvedServerOptions are ServerOptions with every default filled in. */
 export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authorize' | 'tls'>> & Pick<ServerOptions, 'authorize' | 'tls'>;
 
-/** resolveServerOptions fills in defaults and checks that the default codec is offered. */
+/**
+ * resolveServerOptions fills in defaults; delays past what Node's timers
+ * hold (about 24.8 days, Infinity included) become that longest delay.
+ */
 export function resolveServerOptions(options: ServerOptions, builtins: readonly Codec[]): ResolvedServerOptions {
   const codecs = options.codecs ?? builtins;
   const defaultCodec = options.defaultCodec ?? (codecs.some((c) => c.name === 'gob') ? 'gob' : codecs[0]!.name);
@@ -63,12 +90,14 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     maxInFlight: options.maxInFlight ?? 1024,
     maxWriteBufferBytes: options.maxWriteBufferBytes ?? 16 * 1024 * 1024,
     maxConnections: options.maxConnections ?? 10_000,
-    handshakeTimeoutMs: options.handshakeTimeoutMs ?? 10_000,
+    handshakeTimeoutMs: timerDelay(options.handshakeTimeoutMs ?? 10_000),
     maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
-    idleTimeoutMs: options.idleTimeoutMs ?? 0,
-    messageTimeoutMs: Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity),
-    handlerTimeoutMs: options.handlerTimeoutMs ?? 0,
-    graceMs: options.graceMs ?? 10_000,
+    idleTimeoutMs: timerDelay(options.idleTimeoutMs ?? 0),
+    messageTimeoutMs: timerDelay(Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity)),
+    sendTimeoutMs: timerDelay(options.sendTimeoutMs ?? Math.min(60_000, options.idleTimeoutMs || Infinity)),
+    lingerMs: timerDelay(options.lingerMs ?? 2_000),
+    handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
+    graceMs: timerDelay(options.graceMs ?? 10_000),
     authorize: options.authorize,
     tls: options.tls,
   };

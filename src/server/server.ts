@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import tls from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { builtinCodecs } from '../codec/builtin.js';
 import { isBoundService, isContract } from '../contract/contract.js';
@@ -31,6 +31,10 @@ import { Registry } from './registry.js';
 import type { RegisterOptions, ServiceEntry } from './registry.js';
 import { buildReport } from './server-stats.js';
 import type { ServerReport } from './server-stats.js';
+import { SocketPhases } from './socket-phases.js';
+import type { OpenSockets } from './socket-phases.js';
+import { TlsFront } from './tls-front.js';
+import { timerDelay } from '../timer-delay.js';
 
 /** ServeConnOptions describe a connection handed to {@link Server.serveConn}. */
 export interface ServeConnOptions {
@@ -52,7 +56,9 @@ export interface ListenOptions {
   readonly host?: string;
 }
 
-
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
 
 /**
  * Server serves registered services over HTTP CONNECT, like Go's
@@ -72,12 +78,13 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   draining = false;
   private readonly codecs: Map<string, Codec>;
   private readonly connections = new Set<ServerConnection>();
-  private readonly handshaking = new Set<Socket>();
-  /** Sockets handed to the HTTP fallback; Node tracks them only for servers that listen(). */
-  private readonly httpSockets = new Set<Socket>();
+  /** Every socket the front holds outside an RPC connection, each with its deadline. */
+  private readonly phases = new SocketPhases();
   private readonly routes: HttpRoute[] = [];
+  /** Answers what is not CONNECT; it never listens, so the front bounds its sockets. */
   private readonly httpFallback: http.Server;
-  private netServer: net.Server | tls.Server | undefined;
+  private netServer: net.Server | undefined;
+  private tlsFront: TlsFront | undefined;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private readonly startedAt = Date.now();
@@ -128,16 +135,16 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
 
   /**
    * listen starts the server's own front on a TCP port and resolves with
-   * the bound address. Go clients (bare-LF CONNECT) need this front.
+   * the bound address. Go clients (bare-LF CONNECT) need this front. With
+   * the `tls` option every socket is counted and given its deadline before
+   * its TLS handshake starts.
    */
   listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
     const { port = 0, host = '127.0.0.1' } = typeof options === 'number' ? { port: options } : options;
     if (this.netServer) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, 'rpc: server is already listening'));
-    const onSocket = (socket: Socket): void => this.handleSocket(socket);
-    const netServer = this.options.tls
-      ? tls.createServer({ ...this.options.tls, allowHalfOpen: true, noDelay: true }, onSocket)
-      : net.createServer({ allowHalfOpen: true, noDelay: true }, onSocket);
-    if (this.options.tls) netServer.on('tlsClientError', (_err, socket) => socket.destroy());
+    const { tls: tlsOptions, handshakeTimeoutMs } = this.options;
+    if (tlsOptions) this.tlsFront = new TlsFront(tlsOptions, handshakeTimeoutMs, (secure, raw) => this.secured(secure, raw));
+    const netServer = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
     this.netServer = netServer;
     return new Promise((resolve, reject) => {
       netServer.once('error', reject);
@@ -156,22 +163,60 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   /**
    * handleSocket runs the CONNECT front on a socket accepted elsewhere (for
    * example from your own net.Server): the request head is read and routed
-   * exactly as for sockets accepted by listen().
+   * exactly as for sockets accepted by listen() without TLS.
    */
   handleSocket(socket: Socket): void {
+    if (this.admit(socket, true)) this.readHead(socket, this.options.handshakeTimeoutMs);
+  }
+
+  private accept(socket: Socket): void {
+    if (!this.tlsFront) return this.handleSocket(socket);
+    if (!this.admit(socket, false)) return;
+    this.phases.enter(socket, 'tls', this.options.handshakeTimeoutMs);
+    this.tlsFront.start(socket);
+  }
+
+  /** secured: a TLS handshake finished; the head gets what is left of the socket's deadline. */
+  private secured(secure: TLSSocket, raw: Socket): void {
+    const left = this.phases.remaining(raw);
+    this.phases.release(raw);
+    if (this.draining || left === 0) {
+      secure.destroy();
+      return;
+    }
+    this.readHead(secure, left);
+  }
+
+  private readHead(socket: Socket, ms: number): void {
+    socket.setNoDelay(true);
+    this.phases.enter(socket, 'head', ms);
+    new HeadReader(socket, this);
+  }
+
+  /**
+   * admit takes a new socket if a slot is free (every socket the front
+   * holds and every RPC connection takes one). Past the limit it is
+   * answered 503, or destroyed when it cannot be answered (before TLS) or
+   * when as many 503s as slots are still waiting for their peers.
+   */
+  private admit(socket: Duplex, canAnswer: boolean): boolean {
+    socket.on('error', destroyOnError);
     if (this.draining) {
       socket.destroy();
-      return;
+      return false;
     }
-    if (this.connections.size + this.handshaking.size >= this.options.maxConnections) {
-      socket.on('error', () => undefined);
-      rejectSocket(socket, 503, `too many connections (limit ${this.options.maxConnections})`);
-      return;
-    }
-    socket.setNoDelay(true);
-    this.handshaking.add(socket);
-    socket.once('close', () => this.handshaking.delete(socket));
-    new HeadReader(socket, this);
+    const { maxConnections } = this.options;
+    const overflow = this.phases.count('overflow');
+    if (this.phases.size - overflow + this.connections.size < maxConnections) return true;
+    if (canAnswer && overflow < maxConnections) this.refuse(socket as Socket, 503, `too many connections (limit ${maxConnections})`, '', 'overflow');
+    else socket.destroy();
+    return false;
+  }
+
+  /** @internal refuse answers with an error and destroys the socket within lingerMs, whatever the peer does. */
+  refuse(socket: Socket, status: number, body: string, extraHeaders = '', phase: 'refused' | 'overflow' = 'refused'): void {
+    this.phases.enter(socket, phase, this.options.lingerMs);
+    rejectSocket(socket, status, body, extraHeaders);
   }
 
   /** hasCodec reports whether the server offers a codec of that name. */
@@ -201,15 +246,13 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
 
   /** @internal Called once a CONNECT was answered 200: the socket now carries the codec. */
   serve(socket: Duplex, codecName: string, headers: Readonly<Record<string, string>>, rest: Uint8Array, remoteAddress: string | undefined): void {
-    this.handshaking.delete(socket as Socket);
+    this.phases.release(socket);
     this.serveConn(socket, { codec: codecName, head: rest, headers, ...(remoteAddress ? { remoteAddress } : {}) });
   }
 
-  /** @internal Called by the front for requests that are not CONNECT. */
+  /** @internal Called by the front for requests that are not CONNECT: answered and closed within handshakeTimeoutMs. */
   serveHttp(socket: Socket, bytes: Uint8Array): void {
-    this.handshaking.delete(socket);
-    this.httpSockets.add(socket);
-    socket.once('close', () => this.httpSockets.delete(socket));
+    this.phases.enter(socket, 'http', this.options.handshakeTimeoutMs);
     socket.unshift(bytes);
     this.httpFallback.emit('connection', socket);
     socket.resume();
@@ -234,6 +277,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       handlerTimeoutMs: this.options.handlerTimeoutMs,
       idleTimeoutMs: this.options.idleTimeoutMs,
       messageTimeoutMs: this.options.messageTimeoutMs,
+      sendTimeoutMs: this.options.sendTimeoutMs,
+      lingerMs: this.options.lingerMs,
     });
     this.connections.add(conn);
     if (this.draining) conn.drain();
@@ -250,15 +295,16 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   attach(httpServer: http.Server): () => void {
     const onConnect = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
       if (requestPath(req.url ?? '') !== this.options.path) {
-        if (httpServer.listenerCount('connect') === 1) rejectSocket(socket as Socket, 404, `no RPC endpoint at ${req.url}`);
+        if (httpServer.listenerCount('connect') === 1) {
+          socket.on('error', destroyOnError);
+          this.refuse(socket as Socket, 404, `no RPC endpoint at ${req.url}`);
+        }
         return;
       }
-      if (this.draining) {
-        socket.destroy();
-        return;
-      }
+      if (!this.admit(socket, true)) return;
       (socket as Socket).setNoDelay?.(true);
       socket.pause();
+      this.phases.enter(socket, 'head', this.options.handshakeTimeoutMs);
       acceptConnect(this, socket, { target: req.url ?? '', headers: flattenHeaders(req.headers), remoteAddress: peerAddress(socket) }, head);
     };
     httpServer.on('connect', onConnect);
@@ -279,6 +325,17 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   /** connectionCount is the number of open RPC connections. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /**
+   * openSockets counts every socket the server holds, by what it is doing
+   * with it. maxConnections limits them all but the 503s still waiting for
+   * their peer to close (counted under `refused`, taking no slot).
+   */
+  get openSockets(): OpenSockets {
+    const p = this.phases;
+    const counts = { tls: p.count('tls'), head: p.count('head'), refused: p.count('refused') + p.count('overflow'), http: p.count('http'), rpc: this.connections.size };
+    return { ...counts, total: counts.tls + counts.head + counts.refused + counts.http + counts.rpc };
   }
 
   /** report returns the services, methods, call counts, latencies and open connections now. */
@@ -302,13 +359,12 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     const listening = this.netServer
       ? new Promise<void>((resolve) => this.netServer!.close(() => resolve()))
       : Promise.resolve();
-    for (const socket of this.handshaking) socket.destroy();
-    for (const socket of this.httpSockets) socket.destroy();
+    this.phases.destroyAll();
     if (this.connections.size > 0) {
       const allClosed = new Promise<void>((resolve) => (this.drained = resolve));
       for (const conn of this.connections) conn.drain();
       let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, timerDelay(graceMs))));
       await Promise.race([allClosed, grace]);
       clearTimeout(timer);
       for (const conn of this.connections) conn.destroy();

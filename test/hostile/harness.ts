@@ -8,6 +8,7 @@ import { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import type { Client } from '../../src/client/client.js';
+import type { DialOptions } from '../../src/client/dial-http.js';
 import type { Server } from '../../src/server/server.js';
 import type { ServerOptions } from '../../src/server/options.js';
 import type { RpcError } from '../../src/errors.js';
@@ -37,12 +38,12 @@ export interface Canary {
 }
 
 /**
- * startCanary dials the server with `codec` and calls `Arith.Multiply` in a
- * loop (one call at a time, each with a generous timeout) until stopped,
- * checking every reply.
+ * startCanary dials the server with `codec` (and `dial`, for TLS) and calls
+ * `Arith.Multiply` in a loop (one call at a time, each with a generous
+ * timeout) until stopped, checking every reply.
  */
-export async function startCanary(address: string, codec: CodecName = 'msgpack'): Promise<Canary> {
-  const client: Client = await dialHTTP(address, { codec, timeout: 5000 });
+export async function startCanary(address: string, codec: CodecName = 'msgpack', dial: DialOptions = {}): Promise<Canary> {
+  const client: Client = await dialHTTP(address, { codec, timeout: 5000, ...dial });
   let running = true;
   let ok = 0;
   const failures: string[] = [];
@@ -75,8 +76,8 @@ export async function startCanary(address: string, codec: CodecName = 'msgpack')
  * canary's report after checking it made progress without a single failure
  * (the check throws, so the case fails with the canary's errors).
  */
-export async function withCanary<T>(address: string, body: () => Promise<T>, codec: CodecName = 'msgpack'): Promise<T> {
-  const canary = await startCanary(address, codec);
+export async function withCanary<T>(address: string, body: () => Promise<T>, codec: CodecName = 'msgpack', dial: DialOptions = {}): Promise<T> {
+  const canary = await startCanary(address, codec, dial);
   await sleep(20); // let it make a first call, so "progress" means "during the case"
   let result: T;
   try {

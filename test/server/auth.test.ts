@@ -105,6 +105,27 @@ describe('authorize on the CONNECT request', () => {
   });
 });
 
+describe('authorize runs before the codec is checked', () => {
+  const cases = [
+    { name: 'no token', headers: '', status: 401 },
+    { name: 'a wrong token', headers: 'Authorization: Bearer guess\r\n', status: 403 },
+    { name: 'a malformed Authorization header', headers: 'Authorization: Basic eDp5\r\n', status: 401 },
+    { name: 'the right token', headers: 'Authorization: Bearer s3cret\r\n', status: 415 },
+  ];
+  const codecs = ['protobuf', 'xml', '', 'GOB2', '__proto__'];
+  it.each(cases.flatMap((c) => codecs.map((codec) => ({ ...c, codec }))))(
+    'an unknown codec $codec with $name is answered $status; only an authorized peer learns the codecs offered',
+    async ({ headers, status, codec }) => {
+      const c = await rawConnect(port);
+      c.socket.write(`CONNECT /_goRPC_ HTTP/1.0\r\nRpc-Codec: ${codec}\r\n${headers}\r\n`);
+      const text = (await c.closed()).toString('latin1');
+      expect(text).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      if (status === 415) expect(text).toContain('this server offers: gob, json, msgpack');
+      else expect(text).not.toMatch(/gob|msgpack|offers/);
+    },
+  );
+});
+
 describe('bearerToken', () => {
   it('refuses an empty token', () => {
     expect(() => bearerToken('')).toThrow(TypeError);
