@@ -19,6 +19,9 @@ const RESCAN_MIN = 64 * 1024;
 /** How long a deferred re-measure waits for more bytes. */
 const RESCAN_DELAY_MS = 5;
 
+/** HOLD_FRAME, returned by push's onFrame, leaves that frame unconsumed: it is handed out again by the next push. */
+export const HOLD_FRAME = 'hold';
+
 export class FrameReader {
   private readonly measure: Measure;
   private readonly wake: (() => void) | undefined;
@@ -62,9 +65,10 @@ export class FrameReader {
    * complete frame `buf[start, end)`, in order. It throws a ProtocolError when the stream is malformed or a frame
    * exceeds the limit; the reader must not be used after that.
    * `onFrame` may return false to stop early: the rest stays buffered and is
-   * processed by the next call to push (with an empty chunk, if need be).
+   * processed by the next call to push (with an empty chunk, if need be);
+   * HOLD_FRAME stops before the frame, which stays buffered too.
    */
-  push(chunk: Uint8Array, onFrame: (buf: Uint8Array, start: number, end: number) => boolean | void): void {
+  push(chunk: Uint8Array, onFrame: (buf: Uint8Array, start: number, end: number) => boolean | void | typeof HOLD_FRAME): void {
     let buf: Uint8Array;
     if (this.buffered === 0) {
       buf = chunk;
@@ -102,7 +106,12 @@ export class FrameReader {
         const frameStart = start;
         start += n;
         this.lastNeed = 0;
-        if (onFrame(buf, frameStart, start) === false) break;
+        const next = onFrame(buf, frameStart, start);
+        if (next === false) break;
+        if (next === HOLD_FRAME) {
+          start = frameStart;
+          break;
+        }
         continue;
       }
       const needed = -n;
