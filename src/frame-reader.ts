@@ -37,16 +37,22 @@ export class FrameReader {
   private buffered = 0;
   /** Bytes that must be buffered before measuring again. */
   private needed = 0;
+  private readonly isPadding: ((byte: number) => boolean) | undefined;
 
   /**
    * `wake` is called when the reader wants `push` called again (with an
    * empty chunk) to measure bytes it deferred; without it, deferred bytes
-   * are measured on the next push.
+   * are measured on the next push. `isPadding` names bytes a format allows
+   * between messages (JSON's whitespace, such as the newline Go's encoder
+   * writes after each message): when everything left after the last
+   * complete frame is padding, it is dropped instead of being held as the
+   * start of a message, so a quiet connection holds no partial message.
    */
-  constructor(measure: Measure, maxMessageBytes: number, wake?: () => void) {
+  constructor(measure: Measure, maxMessageBytes: number, wake?: () => void, isPadding?: (byte: number) => boolean) {
     this.measure = measure;
     this.maxMessageBytes = maxMessageBytes;
     this.wake = wake;
+    this.isPadding = isPadding;
   }
 
   /** dispose cancels a pending wake-up; call it when the stream ends. */
@@ -125,10 +131,19 @@ export class FrameReader {
       this.lastNeed = needed;
       break;
     }
-    if (start < end) {
+    if (start < end && !this.onlyPadding(buf, start, end)) {
       this.chunks = [buf.subarray(start)];
       this.buffered = end - start;
     }
+  }
+
+  /** onlyPadding reports whether buf[start, end) holds padding bytes only; it stops at the first other byte. */
+  private onlyPadding(buf: Uint8Array, start: number, end: number): boolean {
+    const isPadding = this.isPadding;
+    if (isPadding === undefined) return false;
+    for (let i = start; i < end; i++) if (!isPadding(buf[i]!)) return false;
+    this.needed = 0;
+    return true;
   }
 }
 

@@ -41,7 +41,7 @@ export interface DialOptions {
   readonly connectTimeout?: number;
   /** Default per-call timeout in ms; 0 (the default) means none. */
   readonly timeout?: number;
-  /** Largest reply accepted, in bytes. Default 4 MiB. */
+  /** Largest reply accepted, in bytes. Default 16 MiB. */
   readonly maxMessageBytes?: number;
   /** Most values one reply may decode to (see ServerOptions.maxMessageValues). Default 1 048 576. */
   readonly maxMessageValues?: number;

@@ -51,6 +51,8 @@ export interface ClientResponse {
 export interface ServerCodec {
   /** measure finds frame boundaries for this connection (see {@link Measure}). */
   readonly measure: Measure;
+  /** isPadding, when set, names bytes the format allows between messages (see FrameReader). */
+  readonly isPadding?: (byte: number) => boolean;
   /**
    * decodeFrame decodes the frame `buf[start, end)` found by the codec's
    * Measure (the whole of `buf` by default). It returns a message, or
@@ -93,6 +95,8 @@ export interface ServerCodec {
 export interface ClientCodec {
   /** measure finds frame boundaries for this connection (see {@link Measure}). */
   readonly measure: Measure;
+  /** isPadding, when set, names bytes the format allows between messages (see FrameReader). */
+  readonly isPadding?: (byte: number) => boolean;
   /**
    * encodeRequest encodes a call. It throws an RpcError with code RPC_ENCODE
    * when `args` cannot be encoded; the codec's state is unchanged then.

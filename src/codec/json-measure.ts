@@ -8,6 +8,11 @@ const QUOTE = 0x22, BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c, COLON = 0x3a;
 
+/** isJsonWhitespace reports whether a byte is JSON whitespace, which may stand between messages. */
+export function isJsonWhitespace(byte: number): boolean {
+  return byte === SPACE || byte === LF || byte === CR || byte === TAB;
+}
+
 /**
  * measureJson returns a Measure that finds where one JSON object ends in a
  * stream of JSON objects (Go's json.Encoder writes one per line, but line

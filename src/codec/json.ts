@@ -1,6 +1,6 @@
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
-import { measureJson } from './json-measure.js';
+import { isJsonWhitespace, measureJson } from './json-measure.js';
 import { CANCEL_METHOD } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
 import { decodedCost } from './limits.js';
@@ -37,6 +37,7 @@ const EMPTY_RESULT = {};
 
 class JsonServerCodec implements ServerCodec {
   readonly measure;
+  readonly isPadding = isJsonWhitespace;
   private readonly count: ValueCount = { values: 0 };
 
   constructor(options: CodecOptions) {
@@ -73,6 +74,7 @@ class JsonServerCodec implements ServerCodec {
 
 class JsonClientCodec implements ClientCodec {
   readonly measure;
+  readonly isPadding = isJsonWhitespace;
   private readonly count: ValueCount = { values: 0 };
 
   constructor(options: CodecOptions) {

@@ -9,15 +9,18 @@
 
 /**
  * DEFAULT_MAX_MESSAGE_BYTES is the largest message accepted by default:
- * 4 MiB, gRPC's default receive limit. It holds a 3 MiB []byte from Go
- * (gob) and a 1 MiB payload in every codec (JSON's base64 makes it 1.4 MiB).
+ * 16 MiB. Go's net/rpc has no limit and Go programs move []byte payloads
+ * of several MiB through it, which must keep working unchanged; gRPC's
+ * default receive limit is 4 MiB. What a message may cost once decoded is
+ * bounded separately (DEFAULT_MAX_MESSAGE_VALUES, and the server-wide read
+ * budget), so the wire size limit only bounds the buffer of one message.
  */
-export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /**
  * DEFAULT_MAX_MESSAGE_VALUES is the most values (scalars, strings, arrays,
  * maps, structs; map keys count) one message may decode to by default.
- * A msgpack or JSON value takes at least one byte, so within 4 MiB only
+ * A msgpack or JSON value takes at least one byte, so within 1 MiB only
  * messages made mostly of one-byte values (a list of a million small ints,
  * `{}` or `[]`) reach it.
  */

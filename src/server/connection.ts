@@ -112,7 +112,7 @@ export class ServerConnection {
     this.socket = socket;
     this.codec = codec;
     this.info = info;
-    this.reader = new FrameReader(codec.measure, info.maxMessageBytes, () => this.onData(EMPTY));
+    this.reader = new FrameReader(codec.measure, info.maxMessageBytes, () => this.onData(EMPTY), codec.isPadding);
     this.share = host.readBudget.open(socket, () => {
       if (!this.closed && !this.pausedForInFlight && !this.pausedForWrite) this.resumeReading();
     });

@@ -16,7 +16,7 @@ export interface ServerOptions {
   readonly codecs?: readonly Codec[];
   /** Codec used when a CONNECT request names none. Default `gob` (what Go's DialHTTP speaks). */
   readonly defaultCodec?: string;
-  /** Largest message accepted, in bytes, checked before buffering. Default 4 MiB (gRPC's default). */
+  /** Largest message accepted, in bytes, checked before buffering. Default 16 MiB. */
   readonly maxMessageBytes?: number;
   /**
    * Most values (scalars, strings, arrays, maps, structs; map keys count)

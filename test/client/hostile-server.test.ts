@@ -3,7 +3,7 @@
  * accepts the CONNECT and answers the first call with a decoding attack
  * (gob structs of omitted fields, a value split over thousands of messages,
  * a flood of type definitions; msgpack references and messages of a
- * million empty maps or over 4 MiB; JSON with brackets of the wrong kind
+ * million empty maps or over 16 MiB; JSON with brackets of the wrong kind
  * or a million empty objects). The call settles with the right code long
  * before its timeout: the client holds to the same budgets as the server.
  */
@@ -120,8 +120,8 @@ describe('a hostile msgpack server', () => {
     expect(error!.code).toBe(ErrorCode.MessageTooLarge);
   });
 
-  it('a reply over the default 4 MiB ends the connection with RPC_MESSAGE_TOO_LARGE when its header arrives', async () => {
-    const { error } = await callAgainst('msgpack', msgpackResponse(Buffer.from([0xc6, 0x00, 0x50, 0x00, 0x00])));
+  it('a reply over the default 16 MiB ends the connection with RPC_MESSAGE_TOO_LARGE when its header arrives', async () => {
+    const { error } = await callAgainst('msgpack', msgpackResponse(Buffer.from([0xc6, 0x01, 0x10, 0x00, 0x00])));
     expect(error!.code).toBe(ErrorCode.MessageTooLarge);
   });
 });

@@ -22,6 +22,7 @@ import { measureMsgpack } from '../../src/codec/msgpack-measure.js';
 import { ErrorCode, ProtocolError } from '../../src/errors.js';
 import { resolveServerOptions } from '../../src/server/options.js';
 import { builtinCodecs } from '../../src/codec/builtin.js';
+import { DEFAULT_MAX_MESSAGE_VALUES } from '../../src/codec/limits.js';
 import { GOB_INT, gobFrame, gobRequestHeader, gobSplitValue, gobStructDef, gobZeroFill, intFields, msgpackExt, msgpackRequest, splitGob } from './attacks.js';
 import type { SplitContainer } from './attacks.js';
 
@@ -56,10 +57,10 @@ function decodeGobRequests(bytes: Uint8Array, maxValues?: number) {
 }
 
 const GOB_VALUES_PER_MESSAGE = 4096;
-const GOB_VALUES_PER_BYTE = 16;
+const GOB_VALUES_PER_BYTE = 64;
 
 describe('gob: omitted zero fields cost what the bytes of their message allow', () => {
-  it('a slice of structs whose fields are all omitted decodes to at most 4096 + 16 values a byte, or is refused (RPC_MESSAGE_TOO_LARGE) with the stream in sync', () => {
+  it('a slice of structs whose fields are all omitted decodes to at most 4096 + 64 values a byte, or is refused (RPC_MESSAGE_TOO_LARGE) with the stream in sync', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 0, max: 4000 }), (fields, count) => {
         const body = gobZeroFill(fields, count);
@@ -273,7 +274,7 @@ describe('gob: inferring and encoding a reply is linear in its size', () => {
         // Decoded, each element gets every field of the union (Go's zero fill): count × fields values,
         // which only fits the receiving budget while the union is small.
         const union = new Set(list.flatMap((o) => Object.keys(o))).size;
-        if (count * (union + 1) + 1 > 4096 + 16 * splitGob(bytes).at(-1)!.length) {
+        if (count * (union + 1) + 1 > Math.min(DEFAULT_MAX_MESSAGE_VALUES, GOB_VALUES_PER_MESSAGE + GOB_VALUES_PER_BYTE * splitGob(bytes).at(-1)!.length)) {
           expect(reply!.error).toMatch(/value decodes to more than \d+ values/);
           return;
         }
@@ -442,9 +443,9 @@ describe('msgpack and json: values per message', () => {
     );
   });
 
-  it('by default a message is at most 4 MiB and 1 048 576 values, on the server and in every codec', () => {
+  it('by default a message is at most 16 MiB and 1 048 576 values, on the server and in every codec', () => {
     const o = resolveServerOptions({}, builtinCodecs);
-    expect(o.maxMessageBytes).toBe(4 * 1024 * 1024);
+    expect(o.maxMessageBytes).toBe(16 * 1024 * 1024);
     expect(o.maxMessageValues).toBe(1024 * 1024);
     const big = Buffer.concat([Buffer.from([0xdd, 0x00, 0x10, 0x00, 0x01]), Buffer.alloc(0x100001, 0x90)]);
     expect(() => msgpackCodec.newServerCodec({ maxDepth: 100 }).measure(big, 0, big.length)).toThrow(expect.objectContaining({ code: ErrorCode.MessageTooLarge }));

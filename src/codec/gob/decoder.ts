@@ -54,7 +54,7 @@ export interface DecoderLimits {
  * TextMarshaler types → their raw bytes. Nesting is bounded by `maxDepth`.
  *
  * Costs are linear in the bytes received: a message decodes to at most
- * 4096 + 16 values per byte (and maxValues), or the value is refused with
+ * 4096 + 64 values per byte (and maxValues), or the value is refused with
  * an UnsupportedValueError (RPC_MESSAGE_TOO_LARGE) and the stream stays in
  * sync; a value Go split across messages is continued where it stopped when
  * the next message arrives (see suspension.ts), never decoded again.

@@ -3,13 +3,14 @@ import { UnsupportedValueError } from './errors.js';
 
 /**
  * VALUES_PER_MESSAGE and VALUES_PER_BYTE make a gob value's budget: a value
- * that came in n bytes may decode to at most 4096 + 16·n values (struct
+ * that came in n bytes may decode to at most 4096 + 64·n values (struct
  * fields and array elements Go omitted as zero included, which is where a
  * gob message produces more values than it has bytes), and never more than
- * the codec's maxValues.
+ * the codec's maxValues. An all-zero struct element takes one byte, so 64
+ * per byte lets a slice of all-zero structs of up to 64 fields through.
  */
 export const VALUES_PER_MESSAGE = 4096;
-export const VALUES_PER_BYTE = 16;
+export const VALUES_PER_BYTE = 64;
 
 /** valueAllowance is the budget of a value that came in `bytes` bytes. */
 export function valueAllowance(bytes: number, maxValues: number): number {
