@@ -48,7 +48,7 @@ Options:
   --tls-cert FILE    serve over TLS with this certificate (PEM) ...
   --tls-key FILE     ... and this private key (PEM)
   --tls-ca FILE      also require client certificates signed by this CA
-  --max-message SIZE largest message (default 64MiB)
+  --max-message SIZE largest message (default 16MiB)
   --max-connections N  open connections before new ones get 503 (default 10000)
   --max-in-flight N  calls running per connection before the server stops
                      reading it (default 1024)

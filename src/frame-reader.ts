@@ -19,6 +19,9 @@ const RESCAN_MIN = 64 * 1024;
 /** How long a deferred re-measure waits for more bytes. */
 const RESCAN_DELAY_MS = 5;
 
+/** HOLD_FRAME, returned by push's onFrame, leaves that frame unconsumed: it is handed out again by the next push. */
+export const HOLD_FRAME = 'hold';
+
 export class FrameReader {
   private readonly measure: Measure;
   private readonly wake: (() => void) | undefined;
@@ -34,16 +37,22 @@ export class FrameReader {
   private buffered = 0;
   /** Bytes that must be buffered before measuring again. */
   private needed = 0;
+  private readonly isPadding: ((byte: number) => boolean) | undefined;
 
   /**
    * `wake` is called when the reader wants `push` called again (with an
    * empty chunk) to measure bytes it deferred; without it, deferred bytes
-   * are measured on the next push.
+   * are measured on the next push. `isPadding` names bytes a format allows
+   * between messages (JSON's whitespace, such as the newline Go's encoder
+   * writes after each message): when everything left after the last
+   * complete frame is padding, it is dropped instead of being held as the
+   * start of a message, so a quiet connection holds no partial message.
    */
-  constructor(measure: Measure, maxMessageBytes: number, wake?: () => void) {
+  constructor(measure: Measure, maxMessageBytes: number, wake?: () => void, isPadding?: (byte: number) => boolean) {
     this.measure = measure;
     this.maxMessageBytes = maxMessageBytes;
     this.wake = wake;
+    this.isPadding = isPadding;
   }
 
   /** dispose cancels a pending wake-up; call it when the stream ends. */
@@ -62,9 +71,10 @@ export class FrameReader {
    * complete frame `buf[start, end)`, in order. It throws a ProtocolError when the stream is malformed or a frame
    * exceeds the limit; the reader must not be used after that.
    * `onFrame` may return false to stop early: the rest stays buffered and is
-   * processed by the next call to push (with an empty chunk, if need be).
+   * processed by the next call to push (with an empty chunk, if need be);
+   * HOLD_FRAME stops before the frame, which stays buffered too.
    */
-  push(chunk: Uint8Array, onFrame: (buf: Uint8Array, start: number, end: number) => boolean | void): void {
+  push(chunk: Uint8Array, onFrame: (buf: Uint8Array, start: number, end: number) => boolean | void | typeof HOLD_FRAME): void {
     let buf: Uint8Array;
     if (this.buffered === 0) {
       buf = chunk;
@@ -102,7 +112,12 @@ export class FrameReader {
         const frameStart = start;
         start += n;
         this.lastNeed = 0;
-        if (onFrame(buf, frameStart, start) === false) break;
+        const next = onFrame(buf, frameStart, start);
+        if (next === false) break;
+        if (next === HOLD_FRAME) {
+          start = frameStart;
+          break;
+        }
         continue;
       }
       const needed = -n;
@@ -116,10 +131,19 @@ export class FrameReader {
       this.lastNeed = needed;
       break;
     }
-    if (start < end) {
+    if (start < end && !this.onlyPadding(buf, start, end)) {
       this.chunks = [buf.subarray(start)];
       this.buffered = end - start;
     }
+  }
+
+  /** onlyPadding reports whether buf[start, end) holds padding bytes only; it stops at the first other byte. */
+  private onlyPadding(buf: Uint8Array, start: number, end: number): boolean {
+    const isPadding = this.isPadding;
+    if (isPadding === undefined) return false;
+    for (let i = start; i < end; i++) if (!isPadding(buf[i]!)) return false;
+    this.needed = 0;
+    return true;
   }
 }
 

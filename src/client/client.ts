@@ -94,7 +94,7 @@ export class Client {
     this.codec = codec;
     this.options = options;
     this.codecName = options.codecName;
-    this.reader = new FrameReader(codec.measure, options.maxMessageBytes, () => this.onData(new Uint8Array(0)));
+    this.reader = new FrameReader(codec.measure, options.maxMessageBytes, () => this.onData(new Uint8Array(0)), codec.isPadding);
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { builtinCodecs } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { DEFAULT_RPC_PATH } from '../handshake.js';
 import { Client } from './client.js';
@@ -40,8 +41,10 @@ export interface DialOptions {
   readonly connectTimeout?: number;
   /** Default per-call timeout in ms; 0 (the default) means none. */
   readonly timeout?: number;
-  /** Largest reply accepted, in bytes. Default 64 MiB. */
+  /** Largest reply accepted, in bytes. Default 16 MiB. */
   readonly maxMessageBytes?: number;
+  /** Most values one reply may decode to (see ServerOptions.maxMessageValues). Default 1 048 576. */
+  readonly maxMessageValues?: number;
   /** Deepest nesting accepted in a reply. Default 100. */
   readonly maxDepth?: number;
 }
@@ -84,12 +87,16 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
   if (auto && !confirmed) codec = pickCodec('gob');
   return new Client(
     socket,
-    codec.newClientCodec({ maxDepth: options.maxDepth ?? 100 }),
+    codec.newClientCodec({
+      maxDepth: options.maxDepth ?? 100,
+      maxValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    }),
     {
       codecName: codec.name,
       timeout: options.timeout ?? 0,
       cancelOnServer: options.cancelOnServer ?? true,
-      maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       protocolHint: confirmed || auto
         ? undefined
         : `the server did not confirm codec ${codec.name}; a Go rpc.HandleHTTP server speaks only gob: dial with codec 'gob'`,

@@ -51,6 +51,8 @@ export interface ClientResponse {
 export interface ServerCodec {
   /** measure finds frame boundaries for this connection (see {@link Measure}). */
   readonly measure: Measure;
+  /** isPadding, when set, names bytes the format allows between messages (see FrameReader). */
+  readonly isPadding?: (byte: number) => boolean;
   /**
    * decodeFrame decodes the frame `buf[start, end)` found by the codec's
    * Measure (the whole of `buf` by default). It returns a message, or
@@ -73,6 +75,17 @@ export interface ServerCodec {
    * modified until written.
    */
   encodeResponseParts?(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array | Uint8Array[];
+  /**
+   * decodeCost, when a codec has it, bounds the memory decoding the frame
+   * `buf[start, end)` (the one measure returned last) may take, in the
+   * units of decodedCost, so a reader can hold the frame back before
+   * decoding it.
+   */
+  decodeCost?(buf: Uint8Array, start: number, end: number): number;
+  /** decodedValues, when a codec has it, is the number of values the last decodeFrame produced (for memory accounting). */
+  readonly decodedValues?: number;
+  /** heldBytes, when a codec has it, estimates the memory it keeps between frames (gob's type table, a value split across messages). */
+  readonly heldBytes?: number;
 }
 
 /**
@@ -82,6 +95,8 @@ export interface ServerCodec {
 export interface ClientCodec {
   /** measure finds frame boundaries for this connection (see {@link Measure}). */
   readonly measure: Measure;
+  /** isPadding, when set, names bytes the format allows between messages (see FrameReader). */
+  readonly isPadding?: (byte: number) => boolean;
   /**
    * encodeRequest encodes a call. It throws an RpcError with code RPC_ENCODE
    * when `args` cannot be encoded; the codec's state is unchanged then.
@@ -97,12 +112,30 @@ export interface ClientCodec {
   encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array;
   /** decodeFrame decodes the frame `buf[start, end)`; undefined when it only updated codec state. */
   decodeFrame(buf: Uint8Array, start?: number, end?: number): ClientResponse | undefined;
+  /** decodeCost: see ServerCodec.decodeCost. */
+  decodeCost?(buf: Uint8Array, start: number, end: number): number;
+  /** decodedValues: see ServerCodec.decodedValues. */
+  readonly decodedValues?: number;
+  /** heldBytes: see ServerCodec.heldBytes. */
+  readonly heldBytes?: number;
 }
 
 /** CodecOptions are limits every codec honours. */
 export interface CodecOptions {
   /** Deepest nesting of arrays/maps/structs accepted in a message. */
   readonly maxDepth: number;
+  /**
+   * Most values one message may decode to (see src/codec/limits.ts); past
+   * it the message is refused with RPC_MESSAGE_TOO_LARGE. Default
+   * DEFAULT_MAX_MESSAGE_VALUES.
+   */
+  readonly maxValues?: number;
+  /**
+   * Largest message, in bytes, for limits a codec applies itself (gob: a
+   * value Go splits across messages counts all of them). Default
+   * DEFAULT_MAX_MESSAGE_BYTES.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 /**

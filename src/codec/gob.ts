@@ -71,8 +71,23 @@ abstract class GobRpcStream {
 
   constructor(options: CodecOptions) {
     this.maxDepth = options.maxDepth;
-    this.dec = new StreamDecoder(options.maxDepth);
+    this.dec = new StreamDecoder(options.maxDepth, options);
     this.enc = new StreamEncoder(options.maxDepth);
+  }
+
+  /** decodeCost bounds the memory the frame will take once decoded (see StreamDecoder.costBound). */
+  decodeCost(buf: Uint8Array, start: number, end: number): number {
+    return this.dec.costBound(start === 0 && end === buf.length ? buf : buf.subarray(start, end));
+  }
+
+  /** decodedValues is the number of values the last decoded value produced, omitted zero fields included. */
+  get decodedValues(): number {
+    return this.dec.valuesDecoded;
+  }
+
+  /** heldBytes estimates the decoder's type table and any value still waiting for its next message. */
+  get heldBytes(): number {
+    return this.dec.heldBytes;
   }
 
   /**

@@ -1,20 +1,37 @@
 import { ErrorCode, ProtocolError } from '../errors.js';
 import type { Measure } from './codec.js';
+import { DEFAULT_MAX_MESSAGE_VALUES } from './limits.js';
+import type { ValueCount } from './limits.js';
 
 const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c, COLON = 0x3a;
+
+/** isJsonWhitespace reports whether a byte is JSON whitespace, which may stand between messages. */
+export function isJsonWhitespace(byte: number): boolean {
+  return byte === SPACE || byte === LF || byte === CR || byte === TAB;
+}
 
 /**
  * measureJson returns a Measure that finds where one JSON object ends in a
  * stream of JSON objects (Go's json.Encoder writes one per line, but line
- * breaks are not relied on). It counts brackets outside strings, so nesting
- * costs no stack; nesting deeper than `maxDepth` is rejected. Whitespace
- * before the object belongs to the frame. A message that does not start
- * with `{` is a protocol error: JSON-RPC messages are objects. Full syntax
- * is checked later by JSON.parse on exactly the measured bytes.
+ * breaks are not relied on). It tracks brackets outside strings on a stack
+ * of their kinds (no recursion), so a closing bracket of the wrong kind is a
+ * ProtocolError at once and nesting deeper than `maxDepth` is rejected.
+ * Whitespace before the object belongs to the frame. A message that does
+ * not start with `{` is a protocol error: JSON-RPC messages are objects.
+ * Full syntax is checked later by JSON.parse on exactly the measured bytes.
+ *
+ * Every value but the first follows a `,`, a `:` or the bracket of a
+ * non-empty array or object, so counting those counts the values the
+ * message decodes to (map keys included): a message of more than
+ * `maxValues` is refused with RPC_MESSAGE_TOO_LARGE as soon as that many
+ * are buffered, and the count of a complete message is left in `count`.
  */
-export function measureJson(maxDepth: number): Measure {
+export function measureJson(maxDepth: number, maxValues = DEFAULT_MAX_MESSAGE_VALUES, count?: ValueCount): Measure {
+  /** The open brackets (OPEN_BRACE or OPEN_BRACKET), outermost first. */
+  const open = new Uint8Array(maxDepth + 1);
   return function measure(buf: Uint8Array, start: number, end: number): number {
     let pos = start;
     while (pos < end) {
@@ -27,7 +44,9 @@ export function measureJson(maxDepth: number): Measure {
       throw new ProtocolError(`rpc: json: expected '{' at offset ${pos - start}, found byte 0x${buf[pos]!.toString(16).padStart(2, '0')}`);
     }
     let depth = 0;
+    let values = 1;
     let inString = false;
+    let opened = false; // a bracket was just opened: its first element, if any, is a value
     for (; pos < end; pos++) {
       const c = buf[pos]!;
       if (inString) {
@@ -35,16 +54,36 @@ export function measureJson(maxDepth: number): Measure {
         else if (c === QUOTE) inString = false;
         continue;
       }
+      if (opened) {
+        if (c === SPACE || c === LF || c === CR || c === TAB) continue;
+        opened = false;
+        if (c !== CLOSE_BRACE && c !== CLOSE_BRACKET && ++values > maxValues) throw tooManyValues(maxValues);
+      }
       if (c === QUOTE) {
         inString = true;
+      } else if (c === COMMA || c === COLON) {
+        if (++values > maxValues) throw tooManyValues(maxValues);
       } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-        if (++depth > maxDepth) {
+        if (depth >= maxDepth) {
           throw new ProtocolError(`rpc: json: nesting deeper than ${maxDepth}`, ErrorCode.NestingTooDeep);
         }
+        open[depth++] = c;
+        opened = true;
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-        if (--depth === 0) return pos + 1 - start;
+        const want = open[--depth] === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
+        if (c !== want) {
+          throw new ProtocolError(`rpc: json: '${String.fromCharCode(c)}' at offset ${pos - start} cannot close '${String.fromCharCode(open[depth]!)}'`);
+        }
+        if (depth === 0) {
+          if (count !== undefined) count.values = values;
+          return pos + 1 - start;
+        }
       }
     }
     return -(end - start + depth);
   };
+}
+
+function tooManyValues(limit: number): ProtocolError {
+  return new ProtocolError(`rpc: json: message of more than ${limit} values exceeds the limit`, ErrorCode.MessageTooLarge);
 }

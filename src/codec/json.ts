@@ -1,8 +1,10 @@
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
-import { measureJson } from './json-measure.js';
+import { isJsonWhitespace, measureJson } from './json-measure.js';
 import { CANCEL_METHOD } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
+import { decodedCost } from './limits.js';
+import type { ValueCount } from './limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -35,9 +37,20 @@ const EMPTY_RESULT = {};
 
 class JsonServerCodec implements ServerCodec {
   readonly measure;
+  readonly isPadding = isJsonWhitespace;
+  private readonly count: ValueCount = { values: 0 };
 
   constructor(options: CodecOptions) {
-    this.measure = measureJson(options.maxDepth);
+    this.measure = measureJson(options.maxDepth, options.maxValues, this.count);
+  }
+
+  /** decodedValues bounds the values in the last frame measured whole (see measureJson). */
+  get decodedValues(): number {
+    return this.count.values;
+  }
+
+  decodeCost(_buf: Uint8Array, start: number, end: number): number {
+    return decodedCost(end - start, this.count.values);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage {
@@ -61,9 +74,20 @@ class JsonServerCodec implements ServerCodec {
 
 class JsonClientCodec implements ClientCodec {
   readonly measure;
+  readonly isPadding = isJsonWhitespace;
+  private readonly count: ValueCount = { values: 0 };
 
   constructor(options: CodecOptions) {
-    this.measure = measureJson(options.maxDepth);
+    this.measure = measureJson(options.maxDepth, options.maxValues, this.count);
+  }
+
+  /** decodedValues bounds the values in the last frame measured whole (see measureJson). */
+  get decodedValues(): number {
+    return this.count.values;
+  }
+
+  decodeCost(_buf: Uint8Array, start: number, end: number): number {
+    return decodedCost(end - start, this.count.values);
   }
 
   encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {

@@ -3,6 +3,8 @@ import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
 import { isLargeBytes, isSmallUint, largeRequest, largeResponse } from './msgpack-large.js';
 import { measureMsgpack } from './msgpack-measure.js';
+import { decodedCost } from './limits.js';
+import type { ValueCount } from './limits.js';
 import { CANCEL_NOTIFICATION } from '../cancel.js';
 
 const REQUEST = 0;
@@ -13,9 +15,18 @@ const NOTIFICATION = 2;
  * packr is shared by every connection: plain msgpack maps (no msgpackr
  * record extension, so any msgpack-rpc peer can read it), `undefined` as
  * nil, and 64-bit integers as numbers when they fit and bigint otherwise.
+ * None of msgpackr's own extensions are written (sets, errors and regular
+ * expressions go out as arrays, typed arrays as bin, no structured-clone
+ * references; a bigint beyond 64 bits cannot be encoded) and the reference
+ * extensions are refused when read: Dates travel as the timestamp
+ * extension (-1), the only one msgpack-rpc peers share. What the decoder
+ * reads has been checked by measureMsgpack, which refuses every other
+ * extension type.
  */
 const packr = new Packr({
   useRecords: false,
+  structuredClone: false,
+  moreTypes: false,
   encodeUndefinedAsNil: true,
   mapsAsObjects: true,
   // 'auto' is implemented by msgpackr's unpacker but missing from its typings.
@@ -59,9 +70,19 @@ function errorText(error: unknown): string {
 
 class MsgpackServerCodec implements ServerCodec {
   readonly measure;
+  private readonly count: ValueCount = { values: 0 };
 
   constructor(options: CodecOptions) {
-    this.measure = measureMsgpack(options.maxDepth);
+    this.measure = measureMsgpack(options.maxDepth, options.maxValues, this.count);
+  }
+
+  /** decodedValues is the value count the scanner found in the last frame measured whole. */
+  get decodedValues(): number {
+    return this.count.values;
+  }
+
+  decodeCost(_buf: Uint8Array, start: number, end: number): number {
+    return decodedCost(end - start, this.count.values);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage {
@@ -90,9 +111,19 @@ class MsgpackServerCodec implements ServerCodec {
 
 class MsgpackClientCodec implements ClientCodec {
   readonly measure;
+  private readonly count: ValueCount = { values: 0 };
 
   constructor(options: CodecOptions) {
-    this.measure = measureMsgpack(options.maxDepth);
+    this.measure = measureMsgpack(options.maxDepth, options.maxValues, this.count);
+  }
+
+  /** decodedValues: see MsgpackServerCodec. */
+  get decodedValues(): number {
+    return this.count.values;
+  }
+
+  decodeCost(_buf: Uint8Array, start: number, end: number): number {
+    return decodedCost(end - start, this.count.values);
   }
 
   encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {

@@ -2,18 +2,22 @@ import type { Duplex } from 'node:stream';
 import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../cancel.js';
 import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
-import { FrameReader } from '../frame-reader.js';
+import { decodedCost } from '../codec/limits.js';
+import { FrameReader, HOLD_FRAME } from '../frame-reader.js';
 import { OutQueue } from '../out-queue.js';
+import type { ReadBudget, ReadShare } from './read-budget.js';
 import type { MethodEntry, Registry } from './registry.js';
 import { MessageDeadline } from './message-deadline.js';
 import { SendDeadline } from './send-deadline.js';
-import { ServerCall } from './server-call.js';
+import { callKey, errorText, isThenable, ServerCall } from './server-call.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
   readonly registry: Registry;
   /** True once the server is shutting down: new calls are refused. */
   readonly draining: boolean;
+  /** The server-wide cap on memory held for reading, shared by its connections. */
+  readonly readBudget: ReadBudget;
   connectionClosed(conn: ServerConnection): void;
   connectionFailed(conn: ServerConnection, err: Error): void;
 }
@@ -42,21 +46,6 @@ export interface ConnectionInfo {
 /** SHUTTING_DOWN is the error text for calls that arrive during close(). */
 export const SHUTTING_DOWN = 'rpc: server is shutting down';
 
-function errorText(err: unknown): string {
-  const text = err instanceof Error ? err.message || String(err) : String(err);
-  // An empty error string means success on the wire; never send one.
-  return text || 'rpc: handler failed with an empty error';
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
-}
-
-/** callKey turns a codec's call id into a Map key (ids are numbers, bigints, or JSON values). */
-function callKey(id: unknown): unknown {
-  return typeof id === 'object' && id !== null ? JSON.stringify(id) : id;
-}
-
 function flushConnection(conn: ServerConnection): void {
   conn.flush();
 }
@@ -82,10 +71,10 @@ const EMPTY = new Uint8Array(0);
  * A frame it cannot decode ends the connection (fatal); an unknown method,
  * bad argument or failing handler gets an error reply and the loop goes on.
  *
- * Backpressure: with `maxInFlight` calls running, or more than
- * `maxWriteBufferBytes` of replies the peer has not taken, the connection
- * stops reading until that clears, so a peer cannot make the server queue
- * without bound.
+ * Backpressure: with `maxInFlight` calls running, more than
+ * `maxWriteBufferBytes` of replies the peer has not taken, or the server's
+ * read budget spent (see ReadBudget), the connection stops reading until
+ * that clears, so a peer cannot make the server queue without bound.
  */
 export class ServerConnection {
   readonly socket: Duplex;
@@ -104,6 +93,8 @@ export class ServerConnection {
   private pausedForInFlight = false;
   /** Reading stopped because the peer does not take its replies. */
   private pausedForWrite = false;
+  /** This connection's part of the server's read budget; `share.paused` while it holds reading back. */
+  private readonly share: ReadShare;
   /** The peer finished sending; close once replies are out. */
   private readEnded = false;
   private closed = false;
@@ -121,7 +112,10 @@ export class ServerConnection {
     this.socket = socket;
     this.codec = codec;
     this.info = info;
-    this.reader = new FrameReader(codec.measure, info.maxMessageBytes, () => this.onData(EMPTY));
+    this.reader = new FrameReader(codec.measure, info.maxMessageBytes, () => this.onData(EMPTY), codec.isPadding);
+    this.share = host.readBudget.open(socket, () => {
+      if (!this.closed && !this.pausedForInFlight && !this.pausedForWrite) this.resumeReading();
+    });
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
     this.onEnd = this.onEnd.bind(this);
@@ -151,7 +145,7 @@ export class ServerConnection {
   /** start processes bytes that arrived with the handshake, then resumes the socket. */
   start(head: Uint8Array | undefined): void {
     if (head && head.length > 0) this.onData(head);
-    if (!this.closed && !this.pausedForInFlight) this.socket.resume();
+    if (!this.closed && !this.pausedForInFlight && !this.share.paused) this.socket.resume();
   }
 
   /** pending is the number of calls still running. */
@@ -173,14 +167,22 @@ export class ServerConnection {
       this.fail(err as Error);
       return;
     }
+    this.share.setBuffered(this.reader.bufferedBytes + (this.codec.heldBytes ?? 0));
+    if (!this.share.paused && !this.share.mayTake(0)) this.share.pause(0);
     this.messageDeadline.watch(this.reader.bufferedBytes, this.frameCompleted);
   }
 
-  private onFrame(buf: Uint8Array, start: number, end: number): boolean {
+  private onFrame(buf: Uint8Array, start: number, end: number): boolean | typeof HOLD_FRAME {
+    const codec = this.codec;
+    const cost = codec.decodeCost ? codec.decodeCost(buf, start, end) : end - start;
+    if (!this.share.mayTake(cost)) {
+      this.share.pause(cost);
+      return HOLD_FRAME;
+    }
     this.frameCompleted = true;
-    const msg: ServerMessage | undefined = this.codec.decodeFrame(buf, start, end);
+    const msg: ServerMessage | undefined = codec.decodeFrame(buf, start, end);
     if (msg !== undefined) {
-      if (msg.type === 'request') this.dispatch(msg);
+      if (msg.type === 'request') this.dispatch(msg, decodedCost(end - start, codec.decodedValues ?? 0));
       else if (msg.method === CANCEL_NOTIFICATION && Array.isArray(msg.params)) this.cancel(msg.params[0]);
     }
     if (this.closed) return false;
@@ -196,7 +198,8 @@ export class ServerConnection {
     return !this.pausedForWrite;
   }
 
-  private dispatch(req: ServerRequest): void {
+  /** dispatch runs a decoded call; `cost` is its decoded size, held against the read budget while it runs. */
+  private dispatch(req: ServerRequest, cost: number): void {
     const sm = req.serviceMethod;
     if (sm === CANCEL_METHOD) return this.cancel(req.args);
     if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
@@ -207,6 +210,8 @@ export class ServerConnection {
       return this.reply(req.id, sm, req.argsError.message, undefined, method);
     }
     const call = new ServerCall(req.id, method, sm, this.info);
+    call.cost = cost;
+    this.share.chargeCall(cost);
     this.active.set(callKey(req.id), call);
     this.inFlight++;
     if (this.info.handlerTimeoutMs > 0) call.timer = setTimeout(onHandlerTimeout, this.info.handlerTimeoutMs, this, call);
@@ -231,6 +236,7 @@ export class ServerConnection {
     if (call.finished) return;
     call.finished = true;
     this.inFlight--;
+    this.share.releaseCall(call.cost);
     if (call.timer !== undefined) clearTimeout(call.timer);
     const key = callKey(call.id);
     if (this.active.get(key) === call) this.active.delete(key);
@@ -293,7 +299,7 @@ export class ServerConnection {
   }
 
   private get readingPaused(): boolean {
-    return this.pausedForInFlight || this.pausedForWrite;
+    return this.pausedForInFlight || this.pausedForWrite || this.share.paused;
   }
 
   private writeQueued(): void {
@@ -323,7 +329,7 @@ export class ServerConnection {
 
   private resumeReading(): void {
     this.onData(EMPTY);
-    if (!this.pausedForInFlight && !this.pausedForWrite && !this.closed) this.socket.resume();
+    if (!this.pausedForInFlight && !this.pausedForWrite && !this.share.paused && !this.closed) this.socket.resume();
   }
 
   /**
@@ -394,6 +400,7 @@ export class ServerConnection {
     clearTimeout(this.lingerTimer);
     this.sendDeadline.dispose();
     this.reader.dispose();
+    this.share.close();
     this.out.clear();
     this.abortAll(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection closed'));
     this.active.clear();

@@ -1,5 +1,7 @@
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
+import v8 from 'node:v8';
 import type { Codec } from '../codec/codec.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
 import { timerDelay } from '../timer-delay.js';
 import type { Authorize } from './authorize.js';
@@ -14,8 +16,23 @@ export interface ServerOptions {
   readonly codecs?: readonly Codec[];
   /** Codec used when a CONNECT request names none. Default `gob` (what Go's DialHTTP speaks). */
   readonly defaultCodec?: string;
-  /** Largest message accepted, in bytes, checked before buffering. Default 64 MiB. */
+  /** Largest message accepted, in bytes, checked before buffering. Default 16 MiB. */
   readonly maxMessageBytes?: number;
+  /**
+   * Most values (scalars, strings, arrays, maps, structs; map keys count)
+   * one message may decode to; a larger one ends the connection with
+   * RPC_MESSAGE_TOO_LARGE (gob: the call is answered with that error).
+   * Default 1 048 576.
+   */
+  readonly maxMessageValues?: number;
+  /**
+   * Memory all connections together may hold for reading: bytes of messages
+   * not yet complete, the decoded size of messages whose calls are running
+   * (bytes plus 64 per value), gob type tables. Past it, connections
+   * holding more than 64 KiB stop reading until it clears; smaller calls go
+   * on. Default a quarter of the V8 heap limit.
+   */
+  readonly maxBufferedBytes?: number;
   /** Deepest nesting accepted in a message. Default 100. */
   readonly maxDepth?: number;
   /** Calls running at once per connection; past it the server stops reading that socket. Default 1024. */
@@ -85,7 +102,9 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     debugPath: options.debugPath ?? DEFAULT_DEBUG_PATH,
     codecs,
     defaultCodec,
-    maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxMessageValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
+    maxBufferedBytes: options.maxBufferedBytes ?? defaultBufferedBytes(),
     maxDepth: options.maxDepth ?? 100,
     maxInFlight: options.maxInFlight ?? 1024,
     maxWriteBufferBytes: options.maxWriteBufferBytes ?? 16 * 1024 * 1024,
@@ -101,4 +120,9 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     authorize: options.authorize,
     tls: options.tls,
   };
+}
+
+/** defaultBufferedBytes is a quarter of the V8 heap limit, the default maxBufferedBytes. */
+export function defaultBufferedBytes(): number {
+  return Math.floor(v8.getHeapStatistics().heap_size_limit / 4);
 }

@@ -24,6 +24,8 @@ export class ServerCall implements CallContext {
   answered = false;
   /** Timer of the server's handler time limit, if one is set. */
   timer: NodeJS.Timeout | undefined;
+  /** The decoded size of its request, held against the server's read budget until the handler finishes. */
+  cost = 0;
   private controller: AbortController | undefined;
   private reason: RpcError | undefined;
 
@@ -57,4 +59,20 @@ export class ServerCall implements CallContext {
     this.reason = reason;
     this.controller?.abort(reason);
   }
+}
+
+/** errorText is the error text sent for what a handler threw (never empty: an empty error means success on the wire). */
+export function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message || String(err) : String(err);
+  return text || 'rpc: handler failed with an empty error';
+}
+
+/** isThenable reports whether a handler returned a promise (or any thenable). */
+export function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+}
+
+/** callKey turns a codec's call id into a Map key (ids are numbers, bigints, or JSON values). */
+export function callKey(id: unknown): unknown {
+  return typeof id === 'object' && id !== null ? JSON.stringify(id) : id;
 }

@@ -27,6 +27,7 @@ import { createHttpFallback } from './http-fallback.js';
 import type { HttpRoute } from './http-fallback.js';
 import { resolveServerOptions } from './options.js';
 import type { ResolvedServerOptions, ServerOptions } from './options.js';
+import { ReadBudget } from './read-budget.js';
 import { Registry } from './registry.js';
 import type { RegisterOptions, ServiceEntry } from './registry.js';
 import { buildReport } from './server-stats.js';
@@ -76,6 +77,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   readonly options: ResolvedServerOptions;
   /** True once close() has been called. */
   draining = false;
+  /** @internal The cap on memory all connections hold for reading (maxBufferedBytes). */
+  readonly readBudget: ReadBudget;
   private readonly codecs: Map<string, Codec>;
   private readonly connections = new Set<ServerConnection>();
   /** Every socket the front holds outside an RPC connection, each with its deadline. */
@@ -92,6 +95,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   constructor(options: ServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options, builtinCodecs);
+    this.readBudget = new ReadBudget(this.options.maxBufferedBytes);
     this.codecs = new Map(this.options.codecs.map((c) => [c.name, c]));
     if (!this.codecs.has(this.options.defaultCodec)) {
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
@@ -267,7 +271,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     const codecName = options.codec ?? this.options.defaultCodec;
     const codec = this.codecs.get(codecName);
     if (!codec) throw new RpcError(ErrorCode.InvalidArgument, `rpc: codec ${codecName} is not offered by this server`);
-    const conn = new ServerConnection(this, socket, codec.newServerCodec({ maxDepth: this.options.maxDepth }), {
+    const { maxDepth, maxMessageValues: maxValues, maxMessageBytes } = this.options;
+    const conn = new ServerConnection(this, socket, codec.newServerCodec({ maxDepth, maxValues, maxMessageBytes }), {
       codecName,
       remoteAddress: options.remoteAddress ?? peerAddress(socket),
       headers: options.headers ?? {},

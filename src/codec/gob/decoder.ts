@@ -1,16 +1,17 @@
 import { ErrorCode } from '../../errors.js';
-import { NEED_MORE, protocolError, tooDeepError, UnsupportedValueError } from './errors.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES, VALUE_COST_BYTES } from '../limits.js';
+import { frameCostBound, zeroExpansion } from './cost-bound.js';
+import { protocolError, tooDeepError, UnsupportedValueError } from './errors.js';
 import { payloadStart } from './framing.js';
 import { GobReader } from './reader.js';
-import { decodeGoTime, isPlausibleGoTime, zeroGoTime } from './time.js';
+import { Level, LevelKind, SUSPENDED } from './suspension.js';
+import { decodeExternal } from './time.js';
 import { DecType, K, readWireType, TypeTable } from './type-table.js';
+import { ValueBudget } from './value-budget.js';
+import { zeroValue } from './zero.js';
 
 /** Most messages one value may span (Go splits values around new interface types). */
 const MAX_CONTINUATIONS = 4096;
-/** Most bytes buffered for a value that spans messages. */
-const MAX_PENDING_BYTES = 64 * 1024 * 1024;
-/** Most array elements created to fill in omitted array fields per message. */
-const ZERO_BUDGET = 1 << 20;
 
 /**
  * GobInterfaceValue is how a decoded Go interface value is represented:
@@ -32,6 +33,14 @@ export type DecodeResult =
 const TYPE_RESULT: DecodeResult = { kind: 'type' };
 const PARTIAL_RESULT: DecodeResult = { kind: 'partial' };
 
+/** DecoderLimits bound what one value may cost (see src/codec/limits.ts). */
+export interface DecoderLimits {
+  /** Most values one message may decode to. Default DEFAULT_MAX_MESSAGE_VALUES. */
+  readonly maxValues?: number;
+  /** Most bytes a value split across messages may take in all. Default DEFAULT_MAX_MESSAGE_BYTES. */
+  readonly maxMessageBytes?: number;
+}
+
 /**
  * StreamDecoder decodes one direction of a gob stream, frame by frame. It
  * owns the stream's type table. Values decode as: bool → boolean; int/uint
@@ -43,20 +52,48 @@ const PARTIAL_RESULT: DecodeResult = { kind: 'partial' };
  * only omits for nil pointers, is null); interfaces → {@link GobInterfaceValue};
  * time.Time → Date (milliseconds); other GobEncoder/BinaryMarshaler/
  * TextMarshaler types → their raw bytes. Nesting is bounded by `maxDepth`.
+ *
+ * Costs are linear in the bytes received: a message decodes to at most
+ * 4096 + 64 values per byte (and maxValues), or the value is refused with
+ * an UnsupportedValueError (RPC_MESSAGE_TOO_LARGE) and the stream stays in
+ * sync; a value Go split across messages is continued where it stopped when
+ * the next message arrives (see suspension.ts), never decoded again.
  */
 export class StreamDecoder {
   private readonly r = new GobReader();
   private readonly table = new TypeTable();
   private readonly maxDepth: number;
-  /** Type ids defined while decoding the current value (forgotten on retry). */
-  private readonly attempt: number[] = [];
-  private pending: Uint8Array | null = null;
-  private pendingFirstEnd = 0;
+  private readonly maxValues: number;
+  private readonly maxMessageBytes: number;
+  /** Levels of the value being continued, innermost first; empty when none. */
+  private readonly saved: Level[] = [];
+  /** The type of the top-level value being continued, or null. */
+  private pendingType: DecType | null = null;
   private pendingCount = 0;
-  private zeroBudget = ZERO_BUDGET;
+  /** The values the current value may still produce. */
+  private readonly budget: ValueBudget;
 
-  constructor(maxDepth: number) {
+  constructor(maxDepth: number, limits: DecoderLimits = {}) {
     this.maxDepth = maxDepth;
+    this.maxValues = limits.maxValues ?? DEFAULT_MAX_MESSAGE_VALUES;
+    this.maxMessageBytes = limits.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.budget = new ValueBudget(this.maxValues);
+  }
+
+  /** valuesDecoded is the number of values the last complete value produced (zeros included). */
+  get valuesDecoded(): number {
+    return this.budget.used;
+  }
+
+  /** heldBytes estimates the memory kept between frames: the type table and a value still being continued. */
+  get heldBytes(): number {
+    const pending = this.pendingType === null ? 0 : this.budget.byteCount + this.budget.used * VALUE_COST_BYTES;
+    return this.table.bytes + pending;
+  }
+
+  /** costBound bounds the memory decoding `frame` (a whole message) may take, without decoding it (see frameCostBound). */
+  costBound(frame: Uint8Array): number {
+    return frameCostBound(frame, this.table, this.pendingType !== null, this.maxValues);
   }
 
   /**
@@ -68,72 +105,79 @@ export class StreamDecoder {
   decodeFrame(frame: Uint8Array): DecodeResult {
     const start = payloadStart(frame);
     const r = this.r;
-    let buf: Uint8Array;
-    let firstEnd: number;
-    if (this.pending === null) {
-      r.reset(frame, start, frame.length, frame.length);
-      const id = r.readSmallInt('type id');
-      if (id < 0) {
-        const t = readWireType(r, -id);
-        if (r.pos !== r.end) throw protocolError('extra data after type definition');
-        this.table.define(t);
-        return TYPE_RESULT;
-      }
-      if (id === 0) throw protocolError('invalid type id 0');
-      buf = frame;
-      firstEnd = frame.length;
-      return this.decodeValueMessage(id, buf, start, firstEnd);
-    }
-    const prev = this.pending;
-    if (prev.length + frame.length > MAX_PENDING_BYTES || ++this.pendingCount > MAX_CONTINUATIONS) {
-      this.pending = null;
-      throw protocolError('value spans too many messages');
-    }
-    buf = new Uint8Array(prev.length + frame.length);
-    buf.set(prev, 0);
-    buf.set(frame, prev.length);
-    firstEnd = this.pendingFirstEnd;
-    r.reset(buf, 0, firstEnd, buf.length);
+    r.reset(frame, start, frame.length);
+    if (this.pendingType !== null) return this.continueValue(frame.length);
     const id = r.readSmallInt('type id');
-    return this.decodeValueMessage(id, buf, 0, firstEnd);
-  }
-
-  private decodeValueMessage(id: number, buf: Uint8Array, start: number, firstEnd: number): DecodeResult {
-    const r = this.r;
-    this.attempt.length = 0;
-    this.zeroBudget = ZERO_BUDGET;
+    if (id < 0) {
+      const t = readWireType(r, -id);
+      if (r.pos !== r.end) throw protocolError('extra data after type definition');
+      this.table.define(t);
+      return TYPE_RESULT;
+    }
+    if (id === 0) throw protocolError('invalid type id 0');
+    this.budget.start(frame.length);
+    const t = this.table.get(id);
+    let value: unknown;
     try {
-      const t = this.table.get(id);
-      const value = this.topValue(t, 1);
-      if (r.pos !== r.limit) throw protocolError('extra data after value');
-      this.pending = null;
-      return { kind: 'value', value, type: t };
+      value = this.topValue(t, 1);
     } catch (err) {
-      if (err !== NEED_MORE) {
-        this.pending = null;
-        throw err;
-      }
-      for (const defined of this.attempt) this.table.forget(defined);
-      if (this.pending === null) {
-        this.pending = buf.slice(start, firstEnd);
-        this.pendingFirstEnd = firstEnd - start;
-        this.pendingCount = 1;
-      } else {
-        this.pending = buf;
-      }
+      this.saved.length = 0;
+      throw err;
+    }
+    if (value === SUSPENDED) {
+      this.pendingType = t;
+      this.pendingCount = 1;
       return PARTIAL_RESULT;
     }
+    return this.finish(value, t);
+  }
+
+  /** continueValue feeds the next message of a value Go split to the levels it stopped in. */
+  private continueValue(bytes: number): DecodeResult {
+    const t = this.pendingType!;
+    const budget = this.budget;
+    budget.extend(bytes);
+    if (budget.byteCount > this.maxMessageBytes || ++this.pendingCount > MAX_CONTINUATIONS) {
+      this.abandon();
+      throw protocolError(`value spans more than ${budget.byteCount > this.maxMessageBytes ? `${this.maxMessageBytes} bytes` : `${MAX_CONTINUATIONS} messages`}`);
+    }
+    let value: unknown;
+    try {
+      value = this.resume();
+    } catch (err) {
+      this.abandon();
+      // The rest of the value may still be coming in further messages: the stream cannot be resynchronised.
+      throw isRecoverable(err) ? protocolError(`${(err as Error).message.replace(/^rpc: gob: /, '')} (in a value split across messages)`) : err;
+    }
+    if (value === SUSPENDED) return PARTIAL_RESULT;
+    this.pendingType = null;
+    return this.finish(value, t);
+  }
+
+  private finish(value: unknown, t: DecType): DecodeResult {
+    if (this.r.pos !== this.r.end) throw protocolError('extra data after value');
+    return { kind: 'value', value, type: t };
+  }
+
+  private abandon(): void {
+    this.pendingType = null;
+    this.saved.length = 0;
   }
 
   /** topValue decodes a value as sent at top level or inside an interface. */
   private topValue(t: DecType, depth: number): unknown {
-    if (t.kind === K.Struct) return this.struct(t, depth);
+    if (t.kind === K.Struct) {
+      this.budget.spend(1);
+      return this.struct(t, depth);
+    }
     if (this.r.readSmallUint('field delta') !== 0) throw protocolError('non-zero delta for singleton value');
     return this.value(t, depth);
   }
 
   private value(t: DecType, depth: number): unknown {
     const r = this.r;
+    const budget = this.budget;
+    if (--budget.left < 0) budget.spend(0);
     switch (t.kind) {
       case K.Bool: {
         const u = r.readUint();
@@ -161,41 +205,67 @@ export class StreamDecoder {
       case K.Array:
       case K.Slice: {
         if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
-        const n = r.readCount('element count', 1);
+        const n = this.count(t.elem!, 'element count', 1);
         if (t.kind === K.Array && n !== t.len) throw protocolError(`array length ${n}, want ${t.len}`);
-        const elem = t.elem!;
-        const out = new Array<unknown>(n);
-        for (let i = 0; i < n; i++) out[i] = this.value(elem, depth + 1);
-        return out;
+        return this.list(t.elem!, new Array<unknown>(n), 0, depth);
       }
       case K.Map:
         return this.map(t, depth);
       default:
-        return this.external(t);
+        return decodeExternal(t, r.readBytes());
     }
   }
 
-  private struct(t: DecType, depth: number): Record<string, unknown> {
+  /**
+   * count reads the length of a slice, array or map and checks it before
+   * anything is allocated: against the bytes left in the message, at
+   * `minBytes` an element; or, when the elements may hold interfaces (whose
+   * value Go may continue in later messages, so the bytes are not all
+   * here), against the value budget.
+   */
+  private count(elem: DecType, what: string, minBytes: number): number {
+    if (zeroExpansion(elem, this.maxValues) !== Infinity) return this.r.readCount(what, minBytes);
+    const n = this.r.readSmallUint(what);
+    if (n > this.budget.left) this.budget.spend(n);
+    return n;
+  }
+
+  /** list decodes elements `i`… of `out` (a slice or array being built). */
+  private list(elem: DecType, out: unknown[], i: number, depth: number): unknown {
+    for (const n = out.length; i < n; i++) {
+      const v = this.value(elem, depth + 1);
+      if (v === SUSPENDED) return this.suspend(LevelKind.List, elem, out, i, 0, undefined, 0, depth);
+      out[i] = v;
+    }
+    return out;
+  }
+
+  private struct(t: DecType, depth: number): unknown {
     if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
+    return this.fields(t, {}, -1, 0, depth);
+  }
+
+  /** fields decodes the struct fields that follow field number `field`, `seen` of them already in `obj`. */
+  private fields(t: DecType, obj: Record<string, unknown>, field: number, seen: number, depth: number): unknown {
     const r = this.r;
     const names = t.fieldNames;
     const types = t.fields;
     const nf = names.length;
-    const obj: Record<string, unknown> = {};
-    let field = -1;
-    let seen = 0;
     for (;;) {
       const d = r.readSmallUint('field delta');
       if (d === 0) break;
       field += d;
       if (field >= nf) throw protocolError(`field ${field} out of range for type ${t.id}`);
-      obj[names[field]!] = this.value(types[field]!, depth + 1);
+      const v = this.value(types[field]!, depth + 1);
+      if (v === SUSPENDED) return this.suspend(LevelKind.Struct, t, obj, field, seen, undefined, 0, depth);
+      obj[names[field]!] = v;
       seen++;
     }
     if (seen < nf) {
+      this.budget.spend(nf - seen);
       for (let i = 0; i < nf; i++) {
         const name = names[i]!;
-        if (!Object.hasOwn(obj, name)) obj[name] = this.zero(types[i]!, depth + 1);
+        if (!Object.hasOwn(obj, name)) obj[name] = zeroValue(types[i]!, depth + 1, this.maxDepth, this.budget);
       }
     }
     return obj;
@@ -203,102 +273,120 @@ export class StreamDecoder {
 
   private map(t: DecType, depth: number): unknown {
     if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
-    const r = this.r;
-    const n = r.readCount('map size', 2);
-    const key = t.key!;
-    const elem = t.elem!;
-    if (key.kind === K.String) {
-      const obj: Record<string, unknown> = {};
-      for (let i = 0; i < n; i++) {
-        const k = r.readString();
-        const v = this.value(elem, depth + 1);
-        if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
-        else obj[k] = v;
-      }
-      return obj;
+    const n = this.count(t.elem!, 'map size', 2);
+    if (t.key!.kind === K.String) return this.stringMap(t.elem!, {}, 0, n, depth);
+    return this.anyMap(t, new Map<unknown, unknown>(), 0, n, undefined, 0, depth);
+  }
+
+  /** stringMap decodes entries `i`… of `n` of a map with string keys into `obj`. */
+  private stringMap(elem: DecType, obj: Record<string, unknown>, i: number, n: number, depth: number): unknown {
+    for (; i < n; i++) {
+      this.budget.spend(1);
+      const k = this.r.readString();
+      const v = this.value(elem, depth + 1);
+      if (v === SUSPENDED) return this.suspend(LevelKind.StringMap, elem, obj, i, n, k, 0, depth);
+      setEntry(obj, k, v);
     }
-    const m = new Map<unknown, unknown>();
-    for (let i = 0; i < n; i++) {
-      const k = this.value(key, depth + 1);
-      m.set(k, this.value(elem, depth + 1));
+    return obj;
+  }
+
+  /** anyMap decodes entries `i`… of `n` into `m`; `stage` 1 means the key of entry `i` is `k` already. */
+  private anyMap(t: DecType, m: Map<unknown, unknown>, i: number, n: number, k: unknown, stage: number, depth: number): unknown {
+    for (; i < n; i++, stage = 0) {
+      if (stage === 0) {
+        k = this.value(t.key!, depth + 1);
+        if (k === SUSPENDED) return this.suspend(LevelKind.Map, t, m, i, n, undefined, 0, depth);
+      }
+      const v = this.value(t.elem!, depth + 1);
+      if (v === SUSPENDED) return this.suspend(LevelKind.Map, t, m, i, n, k, 1, depth);
+      m.set(k, v);
     }
     return m;
   }
 
-  private iface(depth: number): GobInterfaceValue | null {
+  private iface(depth: number): unknown {
     if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
-    const r = this.r;
-    const name = r.readString();
+    const name = this.r.readString();
     if (name === '') return null;
     if (name.length > 1024) throw protocolError('interface type name longer than 1024 bytes');
+    return this.ifaceTypes(name, depth);
+  }
+
+  /** ifaceTypes reads an interface's type sequence and then its concrete value. */
+  private ifaceTypes(name: string, depth: number): unknown {
     const id = this.typeSequence();
-    r.readUint(); // byte count of the value; only useful to skip it
-    const t = this.table.get(id);
-    return { type: name, value: this.topValue(t, depth + 1) };
+    if (id === 0) return this.suspend(LevelKind.Interface, null, undefined, 0, 0, name, 0, depth);
+    this.r.readUint(); // byte count of the value; only useful to skip it
+    const v = this.topValue(this.table.get(id), depth + 1);
+    if (v === SUSPENDED) return this.suspend(LevelKind.Interface, null, undefined, 0, 0, name, 1, depth);
+    return { type: name, value: v } satisfies GobInterfaceValue;
   }
 
   /**
    * typeSequence reads the type definitions that may precede an interface's
-   * concrete type id, moving on to following messages as Go's decoder does.
+   * concrete type id, as Go's decoder does. It returns the concrete id, or
+   * 0 when the message ends first: the sequence goes on in the next message.
    */
   private typeSequence(): number {
     const r = this.r;
     for (;;) {
-      if (r.pos >= r.end && !r.nextMessage()) throw NEED_MORE;
+      if (r.pos >= r.end) return 0;
       const id = r.readSmallInt('type id');
       if (id > 0) return id;
       if (id === 0) throw protocolError('invalid type id 0');
-      const t = readWireType(r, -id);
-      this.table.define(t);
-      this.attempt.push(t.id);
+      this.table.define(readWireType(r, -id));
       if (r.pos < r.end) r.readUint();
     }
   }
 
-  private external(t: DecType): unknown {
-    const bytes = this.r.readBytes();
-    if (t.maybeTime) return (isPlausibleGoTime(bytes) && decodeGoTime(bytes)) || bytes;
-    if (!t.isTime) return bytes;
-    const date = decodeGoTime(bytes);
-    if (date === null) return bytes;
-    if (date === undefined) throw new UnsupportedValueError('rpc: gob: time outside the range of a JavaScript Date');
-    return date;
+  /** suspend records a level interrupted by the end of a message and passes SUSPENDED up. */
+  private suspend(kind: number, type: DecType | null, into: unknown, index: number, count: number, key: unknown, stage: number, depth: number): typeof SUSPENDED {
+    this.saved.push(new Level(kind, type, into, index, count, key, stage, depth));
+    return SUSPENDED;
   }
 
-  /** zero is the value Go gives an omitted field of type t. */
-  private zero(t: DecType, depth: number): unknown {
-    switch (t.kind) {
-      case K.Bool:
-        return false;
-      case K.Int:
-      case K.Uint:
-      case K.Float:
-        return 0;
-      case K.Bytes:
-        return new Uint8Array(0);
-      case K.String:
-        return '';
-      case K.Complex:
-        return { real: 0, imag: 0 };
-      case K.Interface:
-      case K.Struct:
-        return null;
-      case K.Slice:
-        return [];
-      case K.Map:
-        return t.key!.kind === K.String ? {} : new Map();
-      case K.Array: {
-        if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
-        this.zeroBudget -= t.len;
-        if (this.zeroBudget < 0) throw protocolError('omitted array fields too large');
-        const out = new Array<unknown>(t.len);
-        for (let i = 0; i < t.len; i++) out[i] = this.zero(t.elem!, depth + 1);
-        return out;
+  /** resume carries on with the outermost suspended level (each level resumes the one inside it first). */
+  private resume(): unknown {
+    const s = this.saved.pop()!;
+    if (s.kind === LevelKind.Interface && s.stage === 0) return this.ifaceTypes(s.key as string, s.depth);
+    const v = this.resume();
+    if (v === SUSPENDED) {
+      this.saved.push(s);
+      return SUSPENDED;
+    }
+    switch (s.kind) {
+      case LevelKind.List: {
+        const out = s.into as unknown[];
+        out[s.index] = v;
+        return this.list(s.type!, out, s.index + 1, s.depth);
+      }
+      case LevelKind.Struct: {
+        const obj = s.into as Record<string, unknown>;
+        obj[s.type!.fieldNames[s.index]!] = v;
+        return this.fields(s.type!, obj, s.index, s.count + 1, s.depth);
+      }
+      case LevelKind.StringMap: {
+        const obj = s.into as Record<string, unknown>;
+        setEntry(obj, s.key as string, v);
+        return this.stringMap(s.type!, obj, s.index + 1, s.count, s.depth);
+      }
+      case LevelKind.Map: {
+        const m = s.into as Map<unknown, unknown>;
+        if (s.stage === 0) return this.anyMap(s.type!, m, s.index, s.count, v, 1, s.depth);
+        m.set(s.key, v);
+        return this.anyMap(s.type!, m, s.index + 1, s.count, undefined, 0, s.depth);
       }
       default:
-        return t.isTime ? zeroGoTime() : new Uint8Array(0);
+        return { type: s.key as string, value: v } satisfies GobInterfaceValue;
     }
   }
+
+}
+
+/** setEntry stores a decoded map entry; a `__proto__` key becomes an own property, never the prototype. */
+function setEntry(obj: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(obj, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else obj[k] = v;
 }
 
 /** isRecoverable reports whether a decode error left the stream in sync. */

@@ -10,12 +10,13 @@ export const EK = {
 } as const;
 
 /**
- * EncType is the shape a value is encoded as. `sig` identifies the wire
- * type: values with equal `sig` share one type id per stream.
+ * EncType is the shape a value is encoded as. Types with the same wire
+ * shape (kind, name, length, field names and the shapes they refer to)
+ * share one type id per stream; the encoder works that out (see
+ * StreamEncoder), so a type is only a tree of these objects.
  */
 export interface EncType {
   readonly k: number;
-  readonly sig: string;
   readonly name: string;
   /** Range of int/uint/float kinds (8..64). */
   readonly bits: number;
@@ -26,56 +27,92 @@ export interface EncType {
   readonly fieldTypes: readonly EncType[];
 }
 
-function scalar(k: number, sig: string, bits = 64): EncType {
-  return { k, sig, name: '', bits, elem: null, key: null, len: 0, fieldNames: [], fieldTypes: [] };
+/**
+ * Draft is an EncType still being inferred: merging the types of an
+ * array's elements grows the first element's draft in place (a struct gains
+ * fields, a slice's element type widens), so inference is linear in the
+ * size of the value. Drafts are created fresh for each value inferred and
+ * never shared with declared types.
+ */
+interface Draft extends EncType {
+  elem: EncType | null;
+  key: EncType | null;
+  fieldNames: string[];
+  fieldTypes: EncType[];
+  /** A struct's field positions by name, built on its first merge (or first sparse encode). */
+  index: Map<string, number> | null;
+  /** A struct inferred from values' own properties: a value may be encoded from its own keys (see sparseFields). */
+  ownFields: boolean;
+  /** Made by inferType for one value, so never shared: an encoder may note its shape number on it. */
+  inferred: boolean;
+  shape: number;
+  shapeOwner: object | null;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+function scalar(k: number, bits = 64): EncType {
+  return { k, name: '', bits, elem: null, key: null, len: 0, fieldNames: NONE, fieldTypes: NONE };
 }
 
 /** Scalar encode types. */
 export const T = {
-  bool: scalar(EK.Bool, 'bool'),
-  int: scalar(EK.Int, 'int'),
-  uint: scalar(EK.Uint, 'uint'),
-  float: scalar(EK.Float, 'float'),
-  bytes: scalar(EK.Bytes, 'bytes'),
-  string: scalar(EK.String, 'string'),
-  complex: scalar(EK.Complex, 'complex'),
-  interface: scalar(EK.Interface, 'interface'),
-  time: scalar(EK.Time, 'time', 64),
+  bool: scalar(EK.Bool),
+  int: scalar(EK.Int),
+  uint: scalar(EK.Uint),
+  float: scalar(EK.Float),
+  bytes: scalar(EK.Bytes),
+  string: scalar(EK.String),
+  complex: scalar(EK.Complex),
+  interface: scalar(EK.Interface),
+  time: scalar(EK.Time, 64),
 } as const;
 
-const sized = new Map<string, EncType>();
+const sized = new Map<number, EncType>();
 function sizedScalar(base: EncType, bits: number): EncType {
   if (bits === 64) return base;
-  const key = `${base.sig}${bits}`;
+  const key = base.k * 256 + bits;
   let t = sized.get(key);
   if (t === undefined) {
-    t = scalar(base.k, base.sig, bits);
+    t = scalar(base.k, bits);
     sized.set(key, t);
   }
   return t;
 }
 
+function draft(k: number, name: string, elem: EncType | null, key: EncType | null, len: number, fieldNames: string[], fieldTypes: EncType[]): Draft {
+  return { k, name, bits: 0, elem, key, len, fieldNames, fieldTypes, index: null, ownFields: false, inferred: false, shape: 0, shapeOwner: null };
+}
+
 /** sliceOf returns the slice type with element `elem`. */
 export function sliceOf(elem: EncType, name = ''): EncType {
-  return { k: EK.Slice, sig: `${name}[]${elem.sig}`, name, bits: 0, elem, key: null, len: 0, fieldNames: [], fieldTypes: [] };
+  return draft(EK.Slice, name, elem, null, 0, NONE as never[], NONE as never[]);
 }
 
 /** arrayOf returns the array type [len]elem. */
 export function arrayOf(elem: EncType, len: number, name = ''): EncType {
-  return { k: EK.Array, sig: `${name}[${len}]${elem.sig}`, name, bits: 0, elem, key: null, len, fieldNames: [], fieldTypes: [] };
+  return draft(EK.Array, name, elem, null, len, NONE as never[], NONE as never[]);
 }
 
 /** mapOf returns the map type map[key]elem. */
 export function mapOf(key: EncType, elem: EncType, name = ''): EncType {
-  return { k: EK.Map, sig: `${name}map[${key.sig}]${elem.sig}`, name, bits: 0, elem, key, len: 0, fieldNames: [], fieldTypes: [] };
+  return draft(EK.Map, name, elem, key, 0, NONE as never[], NONE as never[]);
 }
 
 /** structOf returns a struct type with the given fields, in wire order. */
 export function structOf(name: string, fieldNames: readonly string[], fieldTypes: readonly EncType[]): EncType {
-  let sig = `${name}{`;
-  for (let i = 0; i < fieldNames.length; i++) sig += `${fieldNames[i]} ${fieldTypes[i]!.sig};`;
-  sig += '}';
-  return { k: EK.Struct, sig, name, bits: 0, elem: null, key: null, len: 0, fieldNames, fieldTypes };
+  return draft(EK.Struct, name, null, null, 0, fieldNames as string[], fieldTypes as EncType[]);
+}
+
+/** describeType names a type's kind for messages (`[]`, `map`, `struct`, or the scalar's name). */
+export function describeType(t: EncType): string {
+  switch (t.k) {
+    case EK.Slice: return `[]${describeType(t.elem!)}`;
+    case EK.Array: return `[${t.len}]${describeType(t.elem!)}`;
+    case EK.Map: return 'map';
+    case EK.Struct: return 'struct';
+    default: return ['', 'bool', 'int', 'uint', 'float', '[]byte', 'string', 'complex', 'interface', '', '', '', '', 'time.Time'][t.k] ?? 'unknown';
+  }
 }
 
 const fromGoCache = new WeakMap<GoType, EncType>();
@@ -137,7 +174,9 @@ const INT64_MAX = 9223372036854775807n;
  * undefined, empty arrays, Maps and objects): such struct
  * fields are left out of the struct's type. Mixed element kinds merge
  * (int with float gives float; structs give the union of their fields);
- * other mixes throw RPC_ENCODE.
+ * other mixes throw RPC_ENCODE. Each value is visited once and each merge
+ * costs the size of the element merged, so inference is linear in the
+ * size of the value.
  */
 export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | null {
   switch (typeof v) {
@@ -162,18 +201,18 @@ export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | nu
   if (depth >= maxDepth) throw encodeError(`value nests deeper than ${maxDepth} levels`);
   if (Array.isArray(v)) {
     let elem: EncType | null = null;
-    for (let i = 0; i < v.length; i++) elem = mergeTypes(elem, inferType(v[i], maxDepth, depth + 1));
-    return elem === null ? null : sliceOf(elem);
+    for (let i = 0; i < v.length; i++) elem = merge(elem, inferType(v[i], maxDepth, depth + 1));
+    return elem === null ? null : inferred(sliceOf(elem));
   }
   if (v instanceof Map) {
     let key: EncType | null = null;
     let elem: EncType | null = null;
     for (const [k, x] of v) {
-      key = mergeTypes(key, inferType(k, maxDepth, depth + 1));
-      elem = mergeTypes(elem, inferType(x, maxDepth, depth + 1));
+      key = merge(key, inferType(k, maxDepth, depth + 1));
+      elem = merge(elem, inferType(x, maxDepth, depth + 1));
     }
     if (key === null) return null;
-    return mapOf(key, elem ?? T.interface);
+    return inferred(mapOf(key, elem ?? T.interface));
   }
   const names: string[] = [];
   const types: EncType[] = [];
@@ -186,32 +225,109 @@ export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | nu
     }
   }
   if (names.length === 0) return null;
-  return structOf('', names, types);
+  const t = inferred(structOf('', names, types)) as Draft;
+  t.ownFields = true;
+  return t;
 }
 
-/** mergeTypes combines the inferred types of two elements of one array. */
-export function mergeTypes(a: EncType | null, b: EncType | null): EncType | null {
+function inferred(t: EncType): EncType {
+  (t as Draft).inferred = true;
+  return t;
+}
+
+/**
+ * ownShape is the shape number `owner` noted on a type inferType made, or
+ * undefined (for other types, or another owner). Types inferType makes are
+ * used by one encoder for one value, so the note needs no table.
+ */
+export function ownShape(t: EncType, owner: object): number | undefined {
+  const d = t as Draft;
+  return d.inferred === true && d.shapeOwner === owner ? d.shape : undefined;
+}
+
+/** noteShape records `owner`'s shape number on a type inferType made; false for any other type. */
+export function noteShape(t: EncType, owner: object, shape: number): boolean {
+  const d = t as Draft;
+  if (d.inferred !== true) return false;
+  d.shapeOwner = owner;
+  d.shape = shape;
+  return true;
+}
+
+/**
+ * merge combines the inferred types of two elements of one array. `a` may
+ * be grown in place and returned: both are drafts of inferType (or shared
+ * scalars), owned by the inference that merges them.
+ */
+function merge(a: EncType | null, b: EncType | null): EncType | null {
   if (a === null) return b;
-  if (b === null || a === b || a.sig === b.sig) return a;
+  if (b === null || a === b) return a;
+  if (a.k === b.k && (a.k <= EK.Interface || a.k === EK.Time)) return a;
   if ((a.k === EK.Int && b.k === EK.Float) || (a.k === EK.Float && b.k === EK.Int)) return T.float;
   if ((a.k === EK.Int && b.k === EK.Uint) || (a.k === EK.Uint && b.k === EK.Int)) return T.uint;
-  if (a.k === EK.Slice && b.k === EK.Slice) return sliceOf(mergeTypes(a.elem, b.elem)!);
-  if (a.k === EK.Map && b.k === EK.Map) return mapOf(mergeTypes(a.key, b.key)!, mergeTypes(a.elem, b.elem)!);
+  if (a.k === EK.Slice && b.k === EK.Slice) {
+    const d = a as Draft;
+    d.elem = merge(d.elem, b.elem);
+    return d;
+  }
+  if (a.k === EK.Map && b.k === EK.Map) {
+    const d = a as Draft;
+    d.key = merge(d.key, b.key);
+    d.elem = merge(d.elem, b.elem);
+    return d;
+  }
   if (a.k === EK.Struct && b.k === EK.Struct) {
-    const names = [...a.fieldNames];
-    const types = [...a.fieldTypes];
+    const d = a as Draft;
+    const index = fieldIndex(d);
     for (let i = 0; i < b.fieldNames.length; i++) {
-      const j = names.indexOf(b.fieldNames[i]!);
-      if (j < 0) {
-        names.push(b.fieldNames[i]!);
-        types.push(b.fieldTypes[i]!);
+      const name = b.fieldNames[i]!;
+      const j = index.get(name);
+      if (j === undefined) {
+        index.set(name, d.fieldNames.length);
+        d.fieldNames.push(name);
+        d.fieldTypes.push(b.fieldTypes[i]!);
       } else {
-        types[j] = mergeTypes(types[j]!, b.fieldTypes[i]!)!;
+        d.fieldTypes[j] = merge(d.fieldTypes[j]!, b.fieldTypes[i]!)!;
       }
     }
-    return structOf(a.name, names, types);
+    return d;
   }
-  throw encodeError(`cannot encode an array mixing ${a.sig} and ${b.sig} elements without a GoType`);
+  throw encodeError(`cannot encode an array mixing ${describeType(a)} and ${describeType(b)} elements without a GoType`);
+}
+
+function fieldIndex(d: Draft): Map<string, number> {
+  let index = d.index;
+  if (index === null) {
+    index = new Map();
+    for (let i = 0; i < d.fieldNames.length; i++) index.set(d.fieldNames[i]!, i);
+    d.index = index;
+  }
+  return index;
+}
+
+/** Inferred structs with at least this many fields may be encoded from a value's own keys. */
+const SPARSE_MIN_FIELDS = 32;
+
+/**
+ * sparseFields returns, in field order, the positions of the fields `obj`
+ * has as own keys, when `t` was inferred from own keys and `obj` has far
+ * fewer of them than `t` has fields (the elements of a list of objects with
+ * differing keys, whose type is the union of them all); null when every
+ * field should simply be looked up. It keeps encoding such a list linear
+ * in its size instead of elements × fields.
+ */
+export function sparseFields(t: EncType, obj: object): number[] | null {
+  const d = t as Draft;
+  if (!d.ownFields || d.fieldNames.length < SPARSE_MIN_FIELDS) return null;
+  const keys = Object.keys(obj);
+  if (keys.length * 4 >= d.fieldNames.length) return null;
+  const index = fieldIndex(d);
+  const order: number[] = [];
+  for (const k of keys) {
+    const i = index.get(k);
+    if (i !== undefined) order.push(i);
+  }
+  return order.sort((x, y) => x - y);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { RpcError } from '../../errors.js';
-import { EK, inferType, type EncType } from './enc-type.js';
+import { EK, inferType, sparseFields, type EncType } from './enc-type.js';
 import { encodeError } from './errors.js';
+import { WireShapes } from './shapes.js';
 import { encodeGoTime } from './time.js';
 import { GobWriter } from './writer.js';
 
@@ -9,21 +10,25 @@ export const FIRST_SENT_ID = 65;
 
 /**
  * StreamEncoder writes one direction of a gob stream. It assigns type ids
- * (one per distinct EncType signature) and sends each type definition once.
+ * (one per distinct wire shape) and sends each type definition once.
  * A message group is built with begin(), encode()…, finish(); when encoding
  * throws, rollback() forgets the ids the group assigned, so the stream's
- * state is as if the group was never attempted.
+ * state is as if the group was never attempted. Types that have the same
+ * wire shape (see WireShapes) share an id.
  */
 export class StreamEncoder {
-  private readonly ids = new Map<string, number>();
+  private readonly shapes: WireShapes;
+  /** Wire ids by shape number. */
+  private readonly ids = new Map<number, number>();
   private nextId = FIRST_SENT_ID;
-  private readonly added: string[] = [];
+  private readonly added: number[] = [];
   private readonly out = new GobWriter();
   private readonly body = new GobWriter();
   private readonly maxDepth: number;
 
   constructor(maxDepth: number) {
     this.maxDepth = maxDepth;
+    this.shapes = new WireShapes(maxDepth);
   }
 
   /** begin starts a message group. */
@@ -40,7 +45,7 @@ export class StreamEncoder {
 
   /** rollback discards the group and the type ids it assigned. */
   rollback(): void {
-    for (const sig of this.added) this.ids.delete(sig);
+    for (const shape of this.added) this.ids.delete(shape);
     this.nextId -= this.added.length;
     this.added.length = 0;
     this.out.pos = 0;
@@ -71,12 +76,13 @@ export class StreamEncoder {
   /** typeId returns the wire id of t, sending its definition (and its parts') first if needed. */
   private typeId(t: EncType, depth: number): number {
     if (t.k <= EK.Interface) return t.k;
-    const known = this.ids.get(t.sig);
+    const shape = this.shapes.number(t, depth);
+    const known = this.ids.get(shape);
     if (known !== undefined) return known;
     if (depth > this.maxDepth) throw encodeError(`type nests deeper than ${this.maxDepth} levels`);
     const id = this.nextId++;
-    this.ids.set(t.sig, id);
-    this.added.push(t.sig);
+    this.ids.set(shape, id);
+    this.added.push(shape);
     const o = this.out;
     let elemId = 0;
     let keyId = 0;
@@ -175,8 +181,11 @@ export class StreamEncoder {
     const obj = v as Record<string, unknown>;
     const names = t.fieldNames;
     const types = t.fieldTypes;
+    const order = sparseFields(t, obj);
+    const n = order === null ? names.length : order.length;
     let last = -1;
-    for (let i = 0; i < names.length; i++) {
+    for (let j = 0; j < n; j++) {
+      const i = order === null ? j : order[j]!;
       const x = obj[names[i]!];
       if (x === null || x === undefined) continue;
       const ft = types[i]!;

@@ -24,9 +24,3 @@ export function encodeError(message: string): RpcError {
  */
 export class UnsupportedValueError extends ProtocolError {}
 
-/**
- * NeedMore is thrown (as this singleton, never escaping the package) when a
- * value's encoding continues in the next message: Go splits a value whose
- * interface field carries a type sent for the first time.
- */
-export const NEED_MORE: { readonly needMore: true } = Object.freeze({ needMore: true });

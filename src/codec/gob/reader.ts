@@ -5,8 +5,7 @@ const MAX_SAFE_HI = 2097152; // 2^53 / 2^32
 
 /**
  * GobReader reads gob's primitive encodings from a byte array by offset,
- * without copying. `end` is the end of the current message; `limit` the end
- * of all buffered bytes (they differ only while a value spans messages).
+ * without copying; `end` is the end of the current message.
  * Every read checks the bytes left before using them and throws a
  * ProtocolError when they run out.
  */
@@ -14,17 +13,15 @@ export class GobReader {
   buf: Uint8Array = new Uint8Array(0);
   pos = 0;
   end = 0;
-  limit = 0;
   private readonly scratch = new Uint8Array(8);
   private readonly view = new DataView(this.scratch.buffer);
   private readonly text = new TextDecoder('utf-8');
 
-  /** reset points the reader at `buf[pos, end)` with `limit` as the end of the buffered bytes. */
-  reset(buf: Uint8Array, pos: number, end: number, limit: number): void {
+  /** reset points the reader at the message `buf[pos, end)`. */
+  reset(buf: Uint8Array, pos: number, end: number): void {
     this.buf = buf;
     this.pos = pos;
     this.end = end;
-    this.limit = limit;
   }
 
   /** remaining is the number of bytes left in the current message. */
@@ -144,19 +141,5 @@ export class GobReader {
     this.pos = start + n;
     const bytes = this.buf.subarray(start, start + n);
     return n >= 64 * 1024 ? bytes : new Uint8Array(bytes);
-  }
-
-  /**
-   * nextMessage moves to the message that follows the current one within
-   * the buffered bytes, as Go's decoder does while reading an interface's
-   * type definitions. It returns false when no more bytes are buffered.
-   */
-  nextMessage(): boolean {
-    if (this.pos >= this.limit) return false;
-    this.end = this.limit;
-    const n = this.readSmallUint('message length');
-    if (n === 0 || n > this.limit - this.pos) throw protocolError(`invalid message length ${n}`);
-    this.end = this.pos + n;
-    return true;
   }
 }

@@ -1,3 +1,6 @@
+import { UnsupportedValueError } from './errors.js';
+import type { DecType } from './type-table.js';
+
 /** Seconds from 0001-01-01 (Go's internal epoch) to 1970-01-01. */
 const UNIX_TO_INTERNAL = 62135596800;
 const MAX_DATE_MS = 8.64e15;
@@ -61,4 +64,19 @@ export function encodeGoTime(d: Date): Uint8Array | null {
   view.setUint32(9, nsec);
   view.setInt16(13, -1);
   return out;
+}
+
+/**
+ * decodeExternal turns the bytes of a GobEncoder/BinaryMarshaler value into
+ * what netrpc decodes it to: a Date for time.Time (a type named Time, or an
+ * unnamed one whose bytes are a plausible time.Time), its bytes otherwise.
+ * A time.Time outside Date's range is an UnsupportedValueError.
+ */
+export function decodeExternal(t: DecType, bytes: Uint8Array): unknown {
+  if (t.maybeTime) return (isPlausibleGoTime(bytes) && decodeGoTime(bytes)) || bytes;
+  if (!t.isTime) return bytes;
+  const date = decodeGoTime(bytes);
+  if (date === null) return bytes;
+  if (date === undefined) throw new UnsupportedValueError('rpc: gob: time outside the range of a JavaScript Date');
+  return date;
 }

@@ -12,8 +12,30 @@ export const K = {
 /** Lowest type id a sender may define (ids below are predefined by gob). */
 export const FIRST_USER_ID = 64;
 
-/** Most type definitions accepted on one stream (bounds the table's memory). */
+/** Most type definitions accepted on one stream. */
 export const MAX_TYPES = 65536;
+
+/**
+ * MAX_TYPE_TABLE_BYTES bounds the memory one stream's type definitions may
+ * hold, as estimated by {@link footprint}. A definition takes at least 3
+ * bytes a field and 8 a type on the wire and is charged 24 a field (its
+ * field lists) and 288 a type, so the table holds at most
+ * DEFINITION_COST_FACTOR times the bytes that defined it (8 times for
+ * struct types with many fields), and never more than this.
+ */
+export const MAX_TYPE_TABLE_BYTES = 4 * 1024 * 1024;
+
+/** DEFINITION_COST_FACTOR bounds a definition's estimated heap by its bytes on the wire (see MAX_TYPE_TABLE_BYTES). */
+export const DEFINITION_COST_FACTOR = 36;
+
+/** TYPE_BYTES and FIELD_BYTES are a definition's estimated heap: the DecType and its table entry, and per struct field. */
+const TYPE_BYTES = 288;
+const FIELD_BYTES = 24;
+
+/** NO_IDS and NO_NAMES are the field lists of every type that is not a struct (never written to). */
+const NO_IDS: number[] = Object.freeze([]) as unknown as number[];
+const NO_NAMES: string[] = Object.freeze([]) as unknown as string[];
+const NO_FIELDS: DecType[] = Object.freeze([]) as unknown as DecType[];
 
 /**
  * DecType is a type the peer defined (or a predefined one). Child types are
@@ -27,11 +49,11 @@ export class DecType {
   len = 0;
   elemId = 0;
   keyId = 0;
-  fieldIds: number[] = [];
-  fieldNames: string[] = [];
+  fieldIds: number[] = NO_IDS;
+  fieldNames: string[] = NO_NAMES;
   elem: DecType | null = null;
   key: DecType | null = null;
-  fields: DecType[] = [];
+  fields: DecType[] = NO_FIELDS;
   resolved: boolean;
   /** An External type named Time: decoded as a Date when its bytes are a valid time.Time. */
   isTime = false;
@@ -43,6 +65,8 @@ export class DecType {
   maybeTime = false;
   /** Used by resolve() to find cycles of arrays. */
   mark = 0;
+  /** zeroExpansion's result once computed, else -1. */
+  expansion = -1;
 
   constructor(kind: number, id: number, name: string, resolved: boolean) {
     this.kind = kind;
@@ -94,6 +118,8 @@ function readTypeId(r: GobReader): number {
 /** readFieldList reads []*fieldType into t. */
 function readFieldList(r: GobReader, t: DecType): void {
   const n = r.readCount('struct field count', 1);
+  const names = new Array<string>(n);
+  const ids = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     let name = '';
     let id = 0;
@@ -108,9 +134,19 @@ function readFieldList(r: GobReader, t: DecType): void {
     }
     if (id === 0) throw protocolError(`struct field ${JSON.stringify(name)} has no type`);
     if (name === '__proto__') throw protocolError('invalid struct field name __proto__');
-    t.fieldNames.push(name);
-    t.fieldIds.push(id);
+    names[i] = name;
+    ids[i] = id;
   }
+  t.fieldNames = names;
+  t.fieldIds = ids;
+}
+
+/** footprint estimates the heap a definition holds once resolved (see MAX_TYPE_TABLE_BYTES). */
+function footprint(t: DecType): number {
+  let n = TYPE_BYTES + t.name.length;
+  const names = t.fieldNames;
+  for (let i = 0; i < names.length; i++) n += FIELD_BYTES + (names[i]!.length > 0 ? 24 + names[i]!.length : 0);
+  return n;
 }
 
 /**
@@ -192,18 +228,40 @@ export function readWireType(r: GobReader, id: number): DecType {
 export class TypeTable {
   private readonly types = new Map<number, DecType>();
   private stamp = 0;
+  private held = 0;
+  private readonly maxBytes: number;
 
-  /** define records a type definition; ids must be new and not predefined. */
+  constructor(maxBytes = MAX_TYPE_TABLE_BYTES) {
+    this.maxBytes = maxBytes;
+  }
+
+  /** peek returns the resolved type `id` when it is defined and valid, else undefined (never throws). */
+  peek(id: number): DecType | undefined {
+    try {
+      return this.get(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** bytes is the estimated heap the definitions hold (see MAX_TYPE_TABLE_BYTES). */
+  get bytes(): number {
+    return this.held;
+  }
+
+  /**
+   * define records a type definition; ids must be new and not predefined,
+   * and the table must stay within its count and byte limits
+   * (a ProtocolError otherwise).
+   */
   define(t: DecType): void {
     if (t.id < FIRST_USER_ID) throw protocolError(`type definition for reserved id ${t.id}`);
     if (this.types.has(t.id)) throw protocolError(`duplicate type id ${t.id}`);
     if (this.types.size >= MAX_TYPES) throw protocolError(`more than ${MAX_TYPES} type definitions`);
+    const cost = footprint(t);
+    if (this.held + cost > this.maxBytes) throw protocolError(`type definitions take more than ${this.maxBytes} bytes`);
+    this.held += cost;
     this.types.set(t.id, t);
-  }
-
-  /** forget removes a definition (used to retry a value that spanned messages). */
-  forget(id: number): void {
-    this.types.delete(id);
   }
 
   private lookup(id: number): DecType {
@@ -230,12 +288,19 @@ export class TypeTable {
       if (t.elemId !== 0) t.elem = this.lookup(t.elemId);
       if (t.keyId !== 0) t.key = this.lookup(t.keyId);
       if (t.kind === K.Struct) {
-        const fields: DecType[] = [];
-        for (const fid of t.fieldIds) fields.push(this.lookup(fid));
+        const ids = t.fieldIds;
+        const fields = new Array<DecType>(ids.length);
+        for (let i = 0; i < ids.length; i++) fields[i] = this.lookup(ids[i]!);
         t.fields = fields;
       }
-      for (const c of [t.elem, t.key, ...t.fields]) {
+      for (const c of [t.elem, t.key]) {
         if (c !== null && !c.resolved && !seen.has(c)) {
+          seen.add(c);
+          pending.push(c);
+        }
+      }
+      for (const c of t.fields) {
+        if (!c.resolved && !seen.has(c)) {
           seen.add(c);
           pending.push(c);
         }

@@ -1,0 +1,45 @@
+import { tooDeepError } from './errors.js';
+import { zeroGoTime } from './time.js';
+import { DecType, K } from './type-table.js';
+import type { ValueBudget } from './value-budget.js';
+
+/**
+ * zeroValue is the value Go gives an omitted field of type `t`: false, 0,
+ * '', null for a struct (Go only omits nil pointers) or an interface, an
+ * empty slice, map or []byte, a zero complex, the zero time.Time, or an
+ * array of zeros. The field itself was charged to `budget` by its struct;
+ * the elements of a zero array are charged here, so a large zero array
+ * cannot be conjured from a small message.
+ */
+export function zeroValue(t: DecType, depth: number, maxDepth: number, budget: ValueBudget): unknown {
+  switch (t.kind) {
+    case K.Bool:
+      return false;
+    case K.Int:
+    case K.Uint:
+    case K.Float:
+      return 0;
+    case K.Bytes:
+      return new Uint8Array(0);
+    case K.String:
+      return '';
+    case K.Complex:
+      return { real: 0, imag: 0 };
+    case K.Interface:
+    case K.Struct:
+      return null;
+    case K.Slice:
+      return [];
+    case K.Map:
+      return t.key!.kind === K.String ? {} : new Map();
+    case K.Array: {
+      if (depth > maxDepth) throw tooDeepError(maxDepth);
+      budget.spend(t.len);
+      const out = new Array<unknown>(t.len);
+      for (let i = 0; i < t.len; i++) out[i] = zeroValue(t.elem!, depth + 1, maxDepth, budget);
+      return out;
+    }
+    default:
+      return t.isTime ? zeroGoTime() : new Uint8Array(0);
+  }
+}
