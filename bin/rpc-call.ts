@@ -11,6 +11,7 @@ import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line
 import { durationFlag } from '../src/cli/flag-values.js';
 import { formatListing, listServices } from '../src/cli/service-listing.js';
 import { versionLine } from '../src/cli/version.js';
+import { parseGoJson } from '../src/codec/json-big-ints.js';
 import { stringifyGoJson } from '../src/codec/json-values.js';
 import { ErrorCode, RpcError, ServerError } from '../src/errors.js';
 import { DEFAULT_DEBUG_PATH } from '../src/handshake.js';
@@ -86,7 +87,7 @@ function readArgs(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   const source = text === '-' ? readFileSync(0, 'utf8') : text;
   try {
-    return JSON.parse(source);
+    return parseGoJson(source);
   } catch (err) {
     usage(`the argument is not valid JSON: ${(err as Error).message}`);
   }

@@ -24,6 +24,8 @@ export const ErrorCode = {
   Handshake: 'RPC_HANDSHAKE',
   /** The TCP connection could not be opened. */
   Connect: 'RPC_CONNECT',
+  /** The server could not listen on the address (EADDRINUSE, EACCES, ...). */
+  Listen: 'RPC_LISTEN',
   /** A value could not be encoded in the connection's wire format. */
   Encode: 'RPC_ENCODE',
   /** A service could not be registered. */

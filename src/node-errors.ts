@@ -17,3 +17,25 @@ export function fromSocketError(err: unknown, during: 'dial' | 'io'): RpcError {
   }
   return new RpcError(ErrorCode.ConnectionLost, `rpc: connection lost: ${text}`, { cause: err });
 }
+
+/**
+ * fromListenError maps a failure of `net.Server.listen` on host:port to
+ * RPC_LISTEN, saying what the usual causes mean (Node's error is the
+ * `cause`, its `code` there: EADDRINUSE, EACCES, EADDRNOTAVAIL, ...).
+ */
+export function fromListenError(err: unknown, host: string, port: number): RpcError {
+  if (err instanceof RpcError) return err;
+  const sysCode = (err as { code?: unknown } | null)?.code;
+  const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const why =
+    sysCode === 'EADDRINUSE'
+      ? 'the address is already in use (another process listens there; pick another port or stop it)'
+      : sysCode === 'EACCES'
+        ? 'permission denied (ports below 1024 need privileges)'
+        : sysCode === 'EADDRNOTAVAIL'
+          ? 'the address is not one of this machine\'s'
+          : err instanceof Error
+            ? err.message
+            : String(err);
+  return new RpcError(ErrorCode.Listen, `rpc: cannot listen on ${where}: ${why}`, { cause: err });
+}

@@ -28,7 +28,7 @@ export interface ClientOptions {
   readonly timeout: number;
   /** Largest reply accepted, in bytes. */
   readonly maxMessageBytes: number;
-  /** Text appended to protocol errors (for example, a hint about the server's codec). */
+  /** Text appended to protocol errors, and to a connection's failure before any reply (for example, a hint about the server's codec). */
   readonly protocolHint?: string;
   /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
   readonly cancelOnServer?: boolean;
@@ -88,6 +88,8 @@ export class Client {
   private closeReason: RpcError | undefined;
   /** Requests with a lower seq have been handed to the socket. */
   private writtenBelow = 0;
+  /** Set once a reply arrived: the server speaks this codec, so protocolHint no longer applies. */
+  private heardBack = false;
 
   constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions, head?: Uint8Array) {
     this.socket = socket;
@@ -223,6 +225,7 @@ export class Client {
   private onFrame(buf: Uint8Array, start: number, end: number): void {
     const res: ClientResponse | undefined = this.codec.decodeFrame(buf, start, end);
     if (res === undefined) return;
+    this.heardBack = true;
     const call = this.pending.get(res.seq);
     if (call === undefined) return; // timed out or aborted: drop the late reply
     this.pending.delete(res.seq);
@@ -232,11 +235,17 @@ export class Client {
   }
 
   private onSocketError(err: Error): void {
-    this.terminate(fromSocketError(err, 'io'));
+    this.terminate(this.hinted(fromSocketError(err, 'io')));
   }
 
   private onSocketClose(): void {
-    this.terminate(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection lost: unexpected EOF'));
+    this.terminate(this.hinted(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection lost: unexpected EOF')));
+  }
+
+  /** hinted adds protocolHint to a connection failure that came before any reply (the server may not speak our codec). */
+  private hinted(err: RpcError): RpcError {
+    if (!this.options.protocolHint || this.heardBack || this.closedByUser || this.shutdown) return err;
+    return new RpcError(err.code, `${err.message} (${this.options.protocolHint})`, { cause: err.cause });
   }
 
   /** terminate fails every pending call with `err` and refuses later calls. */

@@ -6,6 +6,7 @@ import { ErrorCode, RpcError } from '../errors.js';
 import { DEFAULT_RPC_PATH } from '../handshake.js';
 import { Client } from './client.js';
 import { connectHTTP, parseAddress } from './dial.js';
+import { codecMismatchHint, exposeGobMismatch } from './unconfirmed-codec.js';
 
 /** DialOptions configure dialHTTP. */
 export interface DialOptions {
@@ -37,6 +38,8 @@ export interface DialOptions {
    * HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment decide.
    */
   readonly proxy?: string | false;
+  /** Give up connecting when this fires: dialHTTP rejects at once with RPC_ABORTED. Calls take their own signal. */
+  readonly signal?: AbortSignal;
   /** Time allowed to connect and finish the CONNECT exchange, in ms. Default 10 000. */
   readonly connectTimeout?: number;
   /** Default per-call timeout in ms; 0 (the default) means none. */
@@ -65,8 +68,11 @@ function pickCodec(codec: string | Codec | undefined): Codec {
  * `http://host:port[/path]`) over HTTP CONNECT, like Go's rpc.DialHTTP,
  * and resolves with a ready Client. It rejects with RPC_CONNECT when the
  * host cannot be reached, a HandshakeError (RPC_HANDSHAKE, with the status
- * line) when the server refuses the CONNECT, and RPC_TIMEOUT when the
- * exchange takes longer than `connectTimeout`.
+ * line) when the server refuses the CONNECT, RPC_TIMEOUT when the
+ * exchange takes longer than `connectTimeout`, and RPC_ABORTED at once
+ * when `signal` fires first. When the server does not confirm a codec
+ * other than gob (a Go rpc.HandleHTTP server), the first call fails fast
+ * with advice to dial with gob instead of waiting for its timeout.
  */
 export async function dialHTTP(address: string, options: DialOptions = {}): Promise<Client> {
   const endpoint = parseAddress(address);
@@ -82,24 +88,25 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     maxHeadBytes: 16 * 1024,
     ...(options.tls || endpoint.secure ? { tls: typeof options.tls === 'object' ? options.tls : {} } : {}),
     ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const confirmed = response.headers['rpc-codec'] !== undefined;
   if (auto && !confirmed) codec = pickCodec('gob');
+  const unconfirmed = !confirmed && codec.name !== 'gob';
+  const clientCodec = codec.newClientCodec({
+    maxDepth: options.maxDepth ?? 100,
+    maxValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+  });
   return new Client(
     socket,
-    codec.newClientCodec({
-      maxDepth: options.maxDepth ?? 100,
-      maxValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
-      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-    }),
+    unconfirmed ? exposeGobMismatch(clientCodec) : clientCodec,
     {
       codecName: codec.name,
       timeout: options.timeout ?? 0,
       cancelOnServer: options.cancelOnServer ?? true,
       maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      protocolHint: confirmed || auto
-        ? undefined
-        : `the server did not confirm codec ${codec.name}; a Go rpc.HandleHTTP server speaks only gob: dial with codec 'gob'`,
+      protocolHint: unconfirmed ? codecMismatchHint(codec.name) : undefined,
     },
     rest,
   );

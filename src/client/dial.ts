@@ -8,6 +8,8 @@ import type { StatusHead } from '../handshake.js';
 import { fromSocketError } from '../node-errors.js';
 import { timerDelay } from '../timer-delay.js';
 import type { Endpoint } from './address.js';
+import { untilAborted } from '../abort.js';
+import { classifyDialFailure } from './dial-failure.js';
 import { exchangeHead } from './http-exchange.js';
 import { proxyConnectHead, proxyFor } from './proxy.js';
 
@@ -36,6 +38,8 @@ export interface ConnectRequest {
   readonly tls?: ConnectionOptions;
   /** Forward proxy: a URL, false for none, undefined to follow HTTP(S)_PROXY / NO_PROXY. */
   readonly proxy?: string | false;
+  /** Give up when this fires: reject at once with RPC_ABORTED and close the sockets. */
+  readonly signal?: AbortSignal;
 }
 
 /** openTcp connects to host:port and resolves once connected. */
@@ -100,8 +104,10 @@ async function handshake(req: ConnectRequest, track: (s: Socket) => void): Promi
  * accepting bare LF as Go's servers send it. It resolves once a 200
  * arrived and rejects with a HandshakeError carrying the status line (and
  * a short body) otherwise, with RPC_CONNECT when the host or proxy cannot
- * be reached or TLS fails, and with RPC_TIMEOUT when the whole exchange
- * takes longer than `timeoutMs`.
+ * be reached or TLS fails, with RPC_TIMEOUT when the whole exchange
+ * takes longer than `timeoutMs`, and with RPC_ABORTED as soon as `signal`
+ * fires. A wrong transport (TLS to a plain server, plain to a TLS one) is
+ * named as such (see classifyDialFailure).
  */
 export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
   const sockets: Socket[] = [];
@@ -113,10 +119,12 @@ export function connectHTTP(req: ConnectRequest): Promise<HandshakeResult> {
       reject(new RpcError(ErrorCode.Timeout, `rpc: CONNECT to ${req.endpoint.host}:${req.endpoint.port} timed out after ${req.timeoutMs} ms`));
     }, timerDelay(req.timeoutMs));
   });
+  const destroyAll = (): void => sockets.forEach((s) => s.destroy());
   const attempt = handshake(req, track).catch((err: unknown) => {
-    for (const s of sockets) s.destroy();
-    throw err;
+    destroyAll();
+    throw classifyDialFailure(err, { endpoint: req.endpoint, tls: req.tls !== undefined });
   });
   attempt.catch(() => undefined); // when the timeout wins, the attempt's failure is expected
-  return Promise.race([attempt, timeout]).finally(() => clearTimeout(timer));
+  const what = `CONNECT to ${req.endpoint.host}:${req.endpoint.port}`;
+  return untilAborted(Promise.race([attempt, timeout]), what, req.signal, destroyAll, true).finally(() => clearTimeout(timer));
 }

@@ -7,6 +7,7 @@ import type { CallOptions, Client } from './client.js';
 import { dialHTTP } from './dial-http.js';
 import type { DialOptions } from './dial-http.js';
 import { timerDelay } from '../timer-delay.js';
+import { abortedError, throwIfAborted, untilAborted } from '../abort.js';
 
 /** PoolOptions configure connectPool: how to dial each endpoint, pick one, and back off. */
 export interface PoolOptions extends DialOptions {
@@ -119,7 +120,9 @@ export class Pool {
   /**
    * call runs `serviceMethod` on one endpoint, picked by the strategy,
    * retrying on another one as described on the class. It rejects like
-   * Client.call, and with RPC_CONNECT when no endpoint can be reached.
+   * Client.call, with RPC_CONNECT when no endpoint can be reached, and at
+   * once with RPC_ABORTED when the call's signal fires while it waits for
+   * a connection.
    */
   async call<R = unknown>(serviceMethod: string, args?: unknown, options: PoolCallOptions = {}): Promise<R> {
     const attempts = this.options.maxAttempts ?? this.endpoints.length + 1;
@@ -127,13 +130,18 @@ export class Pool {
     let avoid: PoolEndpoint | undefined;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (this.closed) throw new RpcError(ErrorCode.Shutdown, 'rpc: pool is closed', { unsent: true });
-      options.signal?.throwIfAborted();
+      const signal = options.signal;
+      throwIfAborted(serviceMethod, signal, true);
       // Pick synchronously when an endpoint is ready, so calls made in the
       // same tick see each other's pending counts (least-pending).
-      const ep = this.pickReady(avoid) ?? (await this.pick(avoid));
+      const ep = this.pickReady(avoid) ?? (await untilAborted(this.pick(avoid), serviceMethod, signal, undefined, true));
       if (!ep) {
         lastErr = this.noEndpointError();
-        if (attempt + 1 < attempts) await sleep(timerDelay(this.options.minBackoffMs ?? 100), undefined, options.signal ? { signal: options.signal } : {});
+        if (attempt + 1 < attempts) {
+          await sleep(timerDelay(this.options.minBackoffMs ?? 100), undefined, signal ? { signal } : {}).catch(() => {
+            throw abortedError(serviceMethod, signal!, true);
+          });
+        }
         continue;
       }
       try {

@@ -3,6 +3,7 @@ import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, Ser
 import { isJsonWhitespace, measureJson } from './json-measure.js';
 import { CANCEL_METHOD } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
+import { parseGoJson } from './json-big-ints.js';
 import { decodedCost } from './limits.js';
 import type { ValueCount } from './limits.js';
 
@@ -10,7 +11,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function parse(buf: Uint8Array, start: number, end: number): unknown {
   try {
-    return JSON.parse(decoder.decode(buf.subarray(start, end)));
+    return parseGoJson(decoder.decode(buf.subarray(start, end)));
   } catch (err) {
     throw new ProtocolError(`rpc: json: cannot decode message: ${(err as Error).message}`);
   }
@@ -115,7 +116,8 @@ class JsonClientCodec implements ClientCodec {
  * `{"id":n,"result":r,"error":null}` or `{"id":n,"result":null,"error":"msg"}`,
  * one object per line. A handler that returns nothing is answered with
  * `"result":{}` because Go's client treats a null result without an error
- * as a broken reply.
+ * as a broken reply. Integers beyond ±(2^53-1) (Go's int64 and uint64)
+ * decode as bigint, every digit kept, and bigints encode as bare numbers.
  */
 export const jsonCodec: Codec = {
   name: 'json',

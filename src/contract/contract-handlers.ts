@@ -10,12 +10,12 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 function validated(serviceMethod: string, schema: MethodSchema, fn: Handler, receiver: object): Handler {
   const checkReply = (value: unknown): unknown => {
     const parsed = schema.reply.safeParse(value);
-    if (!parsed.success) throw new Error(`rpc: invalid reply from ${serviceMethod} (a server bug): ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw new RpcError(ErrorCode.Encode, `rpc: invalid reply from ${serviceMethod} (a server bug): ${describeIssues(parsed.error)}`);
     return parsed.data;
   };
   return function callValidated(args: unknown, ctx: CallContext): unknown {
     const parsed = schema.args.safeParse(args);
-    if (!parsed.success) throw new Error(`rpc: invalid args for ${serviceMethod}: ${describeIssues(parsed.error)}`);
+    if (!parsed.success) throw new RpcError(ErrorCode.InvalidArgument, `rpc: invalid args for ${serviceMethod}: ${describeIssues(parsed.error)}`);
     const result = fn.call(receiver, parsed.data, ctx);
     return isThenable(result) ? Promise.resolve(result).then(checkReply) : checkReply(result);
   };

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { ErrorCode, RpcError } from '../errors.js';
 
 /** ConnectRequest is what an authorize hook sees of a CONNECT request. */
 export interface ConnectRequestInfo {
@@ -33,10 +34,11 @@ function digest(s: string): Buffer {
 /**
  * bearerToken returns an Authorize that requires `Authorization: Bearer
  * <token>`. The comparison takes the same time whatever the guess (it
- * compares SHA-256 digests with crypto.timingSafeEqual).
+ * compares SHA-256 digests with crypto.timingSafeEqual). An empty or
+ * non-string token throws RpcError (RPC_INVALID_ARGUMENT).
  */
 export function bearerToken(token: string): Authorize {
-  if (!token) throw new TypeError('bearerToken: the token must not be empty');
+  if (typeof token !== 'string' || token === '') throw new RpcError(ErrorCode.InvalidArgument, 'rpc: bearerToken: the token must be a non-empty string');
   const expected = digest(token);
   return function checkBearer({ headers }) {
     const m = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '');

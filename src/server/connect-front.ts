@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { CONNECTED_RESPONSE, findHeadEnd, HeadParseError, parseRequestHead, requestPath } from '../handshake.js';
 import type { RequestHead } from '../handshake.js';
 import type { ResolvedServerOptions } from './options.js';
+import { looksLikeTlsHello, TLS_TO_PLAIN_BODY } from './wrong-transport.js';
 
 /** FrontTarget receives the sockets the front has read a request head from. */
 export interface FrontTarget {
@@ -102,6 +103,7 @@ export class HeadReader {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.size === 0 && looksLikeTlsHello(chunk)) return this.refuseTls();
     const scanFrom = Math.max(0, this.size - 3);
     this.chunks.push(chunk);
     this.size += chunk.length;
@@ -125,6 +127,12 @@ export class HeadReader {
     this.finish();
     this.socket.pause();
     this.route(buf, headEnd);
+  }
+
+  /** refuseTls answers a TLS handshake on the plain front at once, so the client fails fast. */
+  private refuseTls(): void {
+    this.finish();
+    this.target.refuse(this.socket, 400, TLS_TO_PLAIN_BODY);
   }
 
   private route(buf: Buffer, headEnd: number): void {

@@ -11,6 +11,7 @@ import { contractHandlers } from '../contract/contract-handlers.js';
 import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { requestPath } from '../handshake.js';
+import { fromListenError } from '../node-errors.js';
 import type { RequestHead } from '../handshake.js';
 import type { Authorize } from './authorize.js';
 import { acceptConnect } from './connect-acceptor.js';
@@ -141,7 +142,9 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
    * listen starts the server's own front on a TCP port and resolves with
    * the bound address. Go clients (bare-LF CONNECT) need this front. With
    * the `tls` option every socket is counted and given its deadline before
-   * its TLS handshake starts.
+   * its TLS handshake starts. It rejects with RPC_LISTEN when the address
+   * cannot be bound (Node's error, such as EADDRINUSE, as `cause`); the
+   * server may then listen again.
    */
   listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
     const { port = 0, host = '127.0.0.1' } = typeof options === 'number' ? { port: options } : options;
@@ -151,9 +154,13 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     const netServer = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
     this.netServer = netServer;
     return new Promise((resolve, reject) => {
-      netServer.once('error', reject);
+      const fail = (err: Error): void => {
+        this.netServer = undefined;
+        reject(fromListenError(err, host, port));
+      };
+      netServer.once('error', fail);
       netServer.listen(port, host, () => {
-        netServer.removeListener('error', reject);
+        netServer.removeListener('error', fail);
         resolve(netServer.address() as AddressInfo);
       });
     });

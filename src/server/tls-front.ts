@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import type { TlsOptions } from 'node:tls';
+import { answerPlainRequest } from './wrong-transport.js';
 
 function destroyOnError(this: Socket): void {
   this.destroy();
@@ -18,7 +19,8 @@ function socketKey(s: Socket): string | undefined {
  * listens, so the server decides what enters a handshake and bounds it
  * with its own deadline (Node's handshakeTimeout only notices a silent
  * peer, not one trickling bytes). A socket whose handshake fails is
- * destroyed. A finished one gets renegotiation refused (a client asking
+ * destroyed (one that sent plain HTTP is told so first, as Go's server
+ * does). A finished one gets renegotiation refused (a client asking
  * again costs the server a handshake each time; Go's TLS server refuses
  * too) and is destroyed on any later TLS error, then goes to `onSecure`
  * with the TCP socket it runs over.
@@ -30,7 +32,10 @@ export class TlsFront {
 
   constructor(options: TlsOptions, handshakeTimeoutMs: number, onSecure: (secure: tls.TLSSocket, raw: Socket) => void) {
     this.server = tls.createServer({ ...options, allowHalfOpen: true, handshakeTimeout: handshakeTimeoutMs });
-    this.server.on('tlsClientError', (_err, socket) => socket.destroy());
+    this.server.on('tlsClientError', (err, socket) => {
+      answerPlainRequest(err, this.pending.get(socketKey(socket) ?? ''));
+      socket.destroy();
+    });
     this.server.on('secureConnection', (secure: tls.TLSSocket) => {
       secure.on('error', destroyOnError);
       const key = socketKey(secure);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { pack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
-import { ErrorCode, HandshakeError } from '../../src/errors.js';
+import { ErrorCode, HandshakeError, RpcError } from '../../src/errors.js';
 import { bearerToken } from '../../src/server/authorize.js';
 import type { CallContext } from '../../src/server/call-context.js';
 import type { Server } from '../../src/server/server.js';
@@ -127,7 +127,8 @@ describe('authorize runs before the codec is checked', () => {
 });
 
 describe('bearerToken', () => {
-  it('refuses an empty token', () => {
-    expect(() => bearerToken('')).toThrow(TypeError);
+  it('refuses an empty token with RPC_INVALID_ARGUMENT', () => {
+    expect(() => bearerToken('')).toThrow(RpcError);
+    expect(() => bearerToken('')).toThrow(expect.objectContaining({ code: ErrorCode.InvalidArgument }));
   });
 });

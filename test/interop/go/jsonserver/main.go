@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/rpc"
 	"net/rpc/jsonrpc"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -55,10 +56,39 @@ func (t *Echo) Echo(v map[string]interface{}, reply *map[string]interface{}) err
 	return nil
 }
 
+// Kinds echoes 64-bit integers with Go's own decimal rendering of what it
+// decoded ("Seen"), so a test can tell every digit arrived.
+type Kinds int
+
+type Ints struct{ I64 int64 }
+
+type IntsReply struct {
+	I64  int64
+	Seen string
+}
+
+type Uints struct{ U64 uint64 }
+
+type UintsReply struct {
+	U64  uint64
+	Seen string
+}
+
+func (t *Kinds) Ints(a Ints, r *IntsReply) error {
+	*r = IntsReply{a.I64, strconv.FormatInt(a.I64, 10)}
+	return nil
+}
+
+func (t *Kinds) Uints(a Uints, r *UintsReply) error {
+	*r = UintsReply{a.U64, strconv.FormatUint(a.U64, 10)}
+	return nil
+}
+
 func main() {
 	server := rpc.NewServer()
 	server.Register(new(Arith))
 	server.Register(new(Echo))
+	server.Register(new(Kinds))
 	http.HandleFunc("/_goRPC_", func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != "CONNECT" {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
