@@ -26,6 +26,8 @@ const internalClasses: Record<string, string> = {
   'handshake.ts': 'HeadParseError: caught by the head readers and answered 400 / turned into a HandshakeError',
   'cli/command-line.ts': 'UsageError: CLI-only, printed as a usage line with exit code 2',
   'cli/load-services.ts': 'ModuleLoadError: CLI-only, printed by rpc-serve',
+  'gen/check-go-model.ts': 'BadModel: caught by the model checker and turned into a bad-output GoSourceError',
+  'gen/go-toolchain.ts': 'ExecFailure: an interface describing what execFile rejects with, not a class',
 };
 
 function* tsFiles(dir: string): Generator<string> {
