@@ -11,7 +11,7 @@ import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line
 import { durationFlag } from '../src/cli/flag-values.js';
 import { formatListing, listServices } from '../src/cli/service-listing.js';
 import { versionLine } from '../src/cli/version.js';
-import { stringifyGoJson } from '../src/codec/json-values.js';
+import { stringifyGoJson } from '../src/codec/json/json-values.js';
 import { ErrorCode, RpcError, ServerError } from '../src/errors.js';
 import { DEFAULT_DEBUG_PATH } from '../src/handshake.js';
 

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { ClientCodec, ClientResponse } from '../codec/codec.js';
 import type { GoType } from '../codec/go-type.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
-import { FrameReader } from '../frame-reader.js';
+import { FrameReader } from '../codec/frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
 import { timerDelay } from '../timer-delay.js';
@@ -169,7 +169,7 @@ export class Client {
   }
 
   /**
-   * expire ends a call locally and tells the server (see src/cancel.ts);
+   * expire ends a call locally and tells the server (see src/codec/cancel.ts);
    * a reply that arrives later is dropped.
    */
   private expire(call: PendingCall, err: RpcError): void {

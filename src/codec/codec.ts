@@ -106,7 +106,7 @@ export interface ClientCodec {
   encodeRequestParts?(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array | Uint8Array[];
   /**
    * encodeCancel encodes the message that tells the server the call
-   * `targetSeq` was abandoned (see src/cancel.ts). `cancelSeq` is a fresh
+   * `targetSeq` was abandoned (see src/codec/cancel.ts). `cancelSeq` is a fresh
    * sequence number for codecs that send the cancel as a call.
    */
   encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array;

@@ -1,9 +1,9 @@
 import type { Duplex } from 'node:stream';
-import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../cancel.js';
+import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../codec/cancel.js';
 import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import { decodedCost } from '../codec/limits.js';
-import { FrameReader, HOLD_FRAME } from '../frame-reader.js';
+import { FrameReader, HOLD_FRAME } from '../codec/frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import type { ReadBudget, ReadShare } from './read-budget.js';
 import type { MethodEntry, Registry } from './registry.js';

@@ -113,7 +113,7 @@ describe('dialHTTP', () => {
   });
 
   it('shows the codecs a server offers when it refuses ours', async () => {
-    const { server: jsonOnly, address: a } = await startDemoServer({ codecs: [(await import('../../src/codec/json.js')).jsonCodec] });
+    const { server: jsonOnly, address: a } = await startDemoServer({ codecs: [(await import('../../src/codec/json/json-codec.js')).jsonCodec] });
     const err = await rejection(dialHTTP(a, { codec: 'msgpack' }));
     expect(err.code).toBe(ErrorCode.Handshake);
     expect(err.message).toContain('415');

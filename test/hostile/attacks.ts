@@ -8,7 +8,7 @@
  * extension bodies, msgpack and JSON messages made of empty containers, and
  * JSON with mismatched brackets.
  */
-import { gobCodec, measureGob } from '../../src/codec/gob.js';
+import { gobCodec, measureGob } from '../../src/codec/gob/gob-codec.js';
 import { GobWriter } from '../../src/codec/gob/writer.js';
 import { clientCodecOf } from './harness.js';
 

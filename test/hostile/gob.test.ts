@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { measureGob } from '../../src/codec/gob.js';
+import { measureGob } from '../../src/codec/gob/gob-codec.js';
 import { GobWriter } from '../../src/codec/gob/writer.js';
 import { clientCodecOf, elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';

@@ -1,10 +1,10 @@
 import { Packr } from 'msgpackr';
-import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
-import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../errors.js';
+import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from '../codec.js';
 import { isLargeBytes, isSmallUint, largeRequest, largeResponse } from './msgpack-large.js';
 import { measureMsgpack } from './msgpack-measure.js';
-import { decodedCost } from './limits.js';
-import type { ValueCount } from './limits.js';
+import { decodedCost } from '../limits.js';
+import type { ValueCount } from '../limits.js';
 import { CANCEL_NOTIFICATION } from '../cancel.js';
 
 const REQUEST = 0;

@@ -1,10 +1,10 @@
-import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
-import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../errors.js';
+import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from '../codec.js';
 import { isJsonWhitespace, measureJson } from './json-measure.js';
 import { CANCEL_METHOD } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
-import { decodedCost } from './limits.js';
-import type { ValueCount } from './limits.js';
+import { decodedCost } from '../limits.js';
+import type { ValueCount } from '../limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,8 +1,8 @@
 import { pack, unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { msgpackCodec } from '../../src/codec/msgpack.js';
-import { measureMsgpack } from '../../src/codec/msgpack-measure.js';
-import { ErrorCode, ProtocolError, RpcError } from '../../src/errors.js';
+import { msgpackCodec } from '../../../src/codec/msgpack/msgpack-codec.js';
+import { measureMsgpack } from '../../../src/codec/msgpack/msgpack-measure.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../../src/errors.js';
 
 const opts = { maxDepth: 100 };
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { GoType } from '../../src/codec/go-type.js';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { topType } from '../../src/codec/gob/enc-type.js';
-import { StreamEncoder } from '../../src/codec/gob/encoder.js';
-import { measureGob } from '../../src/codec/gob/framing.js';
-import { gobCodec } from '../../src/codec/gob.js';
-import { ErrorCode, RpcError } from '../../src/errors.js';
+import type { GoType } from '../../../src/codec/go-type.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { topType } from '../../../src/codec/gob/enc-type.js';
+import { StreamEncoder } from '../../../src/codec/gob/encoder.js';
+import { measureGob } from '../../../src/codec/gob/framing.js';
+import { gobCodec } from '../../../src/codec/gob/gob-codec.js';
+import { ErrorCode, RpcError } from '../../../src/errors.js';
 
 /** roundTrip encodes values on one stream and decodes them on another. */
 function roundTrip(...items: [unknown, GoType?][]): unknown[] {

@@ -1,19 +1,19 @@
 import { CANCEL_METHOD } from '../cancel.js';
-import { ErrorCode, RpcError } from '../errors.js';
-import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
-import type { GoType } from './go-type.js';
-import { isRecoverable, StreamDecoder } from './gob/decoder.js';
-import { EMPTY_STRUCT, structOf, T, topType } from './gob/enc-type.js';
-import type { EncType } from './gob/enc-type.js';
-import { StreamEncoder } from './gob/encoder.js';
-import { encodeError, protocolError } from './gob/errors.js';
-import { measureGob } from './gob/framing.js';
+import { ErrorCode, RpcError } from '../../errors.js';
+import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from '../codec.js';
+import type { GoType } from '../go-type.js';
+import { isRecoverable, StreamDecoder } from './decoder.js';
+import { EMPTY_STRUCT, structOf, T, topType } from './enc-type.js';
+import type { EncType } from './enc-type.js';
+import { StreamEncoder } from './encoder.js';
+import { encodeError, protocolError } from './errors.js';
+import { measureGob } from './framing.js';
 
-export type { GobInterfaceValue } from './gob/decoder.js';
+export type { GobInterfaceValue } from './decoder.js';
 
 /** A cancel call's argument: the abandoned call's sequence number, a Go uint64. */
 const SEQ_TYPE: GoType = { kind: 'uint', bits: 64 };
-export { measureGob } from './gob/framing.js';
+export { measureGob } from './framing.js';
 
 /** net/rpc's request header, `rpc.Request{ServiceMethod string; Seq uint64}`. */
 const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [T.string, T.uint]);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ClientResponse, Measure, ServerMessage, ServerRequest } from '../../src/codec/codec.js';
-import type { GoType } from '../../src/codec/go-type.js';
-import { gobCodec, measureGob } from '../../src/codec/gob.js';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { ErrorCode, ProtocolError } from '../../src/errors.js';
+import type { ClientResponse, Measure, ServerMessage, ServerRequest } from '../../../src/codec/codec.js';
+import type { GoType } from '../../../src/codec/go-type.js';
+import { gobCodec, measureGob } from '../../../src/codec/gob/gob-codec.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { ErrorCode, ProtocolError } from '../../../src/errors.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gob-golden.json', import.meta.url), 'utf8')) as Record<string, string>;
 const opts = { maxDepth: 64 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { jsonCodec } from '../../src/codec/json.js';
-import { measureJson } from '../../src/codec/json-measure.js';
-import { stringifyGoJson } from '../../src/codec/json-values.js';
-import { ErrorCode, ProtocolError, RpcError } from '../../src/errors.js';
-import { FrameReader } from '../../src/frame-reader.js';
+import { jsonCodec } from '../../../src/codec/json/json-codec.js';
+import { measureJson } from '../../../src/codec/json/json-measure.js';
+import { stringifyGoJson } from '../../../src/codec/json/json-values.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../../src/errors.js';
+import { FrameReader } from '../../../src/codec/frame-reader.js';
 
 const opts = { maxDepth: 100 };
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');

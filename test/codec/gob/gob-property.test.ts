@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ClientCodec, ServerCodec } from '../../src/codec/codec.js';
-import type { GoType } from '../../src/codec/go-type.js';
-import { gobCodec } from '../../src/codec/gob.js';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { GobWriter } from '../../src/codec/gob/writer.js';
-import { ErrorCode, RpcError } from '../../src/errors.js';
+import type { ClientCodec, ServerCodec } from '../../../src/codec/codec.js';
+import type { GoType } from '../../../src/codec/go-type.js';
+import { gobCodec } from '../../../src/codec/gob/gob-codec.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { GobWriter } from '../../../src/codec/gob/writer.js';
+import { ErrorCode, RpcError } from '../../../src/errors.js';
 
 const opts = { maxDepth: 64 };
 const INT64_MIN = -(2n ** 63n);
