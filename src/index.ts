@@ -5,7 +5,7 @@
 export { Server } from './server/server.js';
 export type { ServeConnOptions, ListenOptions } from './server/server.js';
 export type { ServerOptions } from './server/options.js';
-export type { CallContext, Handler } from './server/call-context.js';
+export type { CallContext, Handler } from './call-context.js';
 export type { RegisterOptions, ServiceEntry, MethodEntry } from './server/registry.js';
 export type { ServerReport, ServiceReport, MethodReport } from './server/server-stats.js';
 export type { OpenSockets } from './server/socket-phases.js';
@@ -14,7 +14,7 @@ export type { Authorize, AuthorizeResult, ConnectRequestInfo } from './server/au
 export { CANCEL_METHOD, CANCEL_NOTIFICATION } from './codec/cancel.js';
 export type { ServerConnection } from './server/connection.js';
 export { Client } from './client/client.js';
-export type { CallOptions } from './client/client.js';
+export type { CallOptions, Caller } from './call-options.js';
 export { dialHTTP } from './client/dial-http.js';
 export { connectPool, dialReconnecting, Pool } from './client/pool.js';
 export type { PoolOptions, PoolCallOptions, EndpointStatus } from './client/pool.js';
@@ -31,6 +31,7 @@ export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
 export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './handshake.js';
 export { defineService, implement, isContract, isBoundService } from './contract/contract.js';
 export type { ServiceContract, ServiceImpl, BoundService, MethodSchema, MethodSchemas } from './contract/contract.js';
+export { createServiceProxy } from './contract/service-proxy.js';
 export type { ServiceProxy, ServiceProxyOptions } from './contract/service-proxy.js';
 export { zodToGoType } from './contract/zod-go-type.js';
 export { formatGoType } from './codec/go-type-format.js';

@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { ClientCodec, ClientResponse } from '../codec/codec.js';
-import type { GoType } from '../codec/go-type.js';
+import type { CallOptions } from '../call-options.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { FrameReader } from '../codec/frame-reader.js';
 import { OutQueue } from '../out-queue.js';
@@ -9,16 +9,6 @@ import { timerDelay } from '../timer-delay.js';
 import type { ServiceContract } from '../contract/contract.js';
 import { createServiceProxy } from '../contract/service-proxy.js';
 import type { ServiceProxy, ServiceProxyOptions } from '../contract/service-proxy.js';
-
-/** CallOptions tune one call. */
-export interface CallOptions {
-  /** Abort the call: it rejects at once with RPC_ABORTED. */
-  readonly signal?: AbortSignal;
-  /** Give up after this many milliseconds: the call rejects with RPC_TIMEOUT. 0 means no limit. */
-  readonly timeout?: number;
-  /** Declared Go type of the argument, for codecs that need kinds (gob). */
-  readonly argsType?: GoType;
-}
 
 /** ClientOptions are the per-connection settings of a Client. */
 export interface ClientOptions {
@@ -165,7 +155,7 @@ export class Client {
    * ```
    */
   service<C extends ServiceContract>(contract: C, options?: ServiceProxyOptions): ServiceProxy<C> {
-    return createServiceProxy((sm, args, callOptions) => this.call(sm, args, callOptions), contract, options);
+    return createServiceProxy(this, contract, options);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { RpcError } from '../errors.js';
-import type { CallContext } from './call-context.js';
+import type { CallContext } from '../call-context.js';
 import type { MethodEntry } from './registry.js';
 
 /**
