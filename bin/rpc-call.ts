@@ -13,7 +13,7 @@ import { formatListing, listServices } from '../src/cli/service-listing.js';
 import { versionLine } from '../src/cli/version.js';
 import { stringifyGoJson } from '../src/codec/json/json-values.js';
 import { ErrorCode, RpcError, ServerError } from '../src/errors.js';
-import { DEFAULT_DEBUG_PATH } from '../src/handshake.js';
+import { DEFAULT_DEBUG_PATH } from '../src/connect-wire.js';
 
 const USAGE = `Usage: rpc-call [options] HOST:PORT Service.Method ['<json args>' | -]
        rpc-call [options] HOST:PORT --list

@@ -28,7 +28,7 @@ export { gobCodec } from './codec/gob/gob-codec.js';
 export type { GobInterfaceValue } from './codec/gob/gob-codec.js';
 export type { Codec, ServerCodec, ClientCodec, Measure, ServerMessage, ClientResponse, CodecOptions } from './codec/codec.js';
 export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
-export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './handshake.js';
+export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './connect-wire.js';
 export { defineService, implement, isContract, isBoundService } from './contract/contract.js';
 export type { ServiceContract, ServiceImpl, BoundService, MethodSchema, MethodSchemas } from './contract/contract.js';
 export { createServiceProxy } from './contract/service-proxy.js';

@@ -3,7 +3,7 @@ import { builtinCodecs } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import { DEFAULT_RPC_PATH } from '../handshake.js';
+import { DEFAULT_RPC_PATH } from '../connect-wire.js';
 import { Client } from './client.js';
 import { connectHTTP, parseAddress } from './dial.js';
 

@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { HandshakeError } from '../errors.js';
-import { findHeadEnd, HeadParseError, parseStatusHead } from '../handshake.js';
-import type { StatusHead } from '../handshake.js';
+import { findHeadEnd, HeadParseError, parseStatusHead } from '../http-head.js';
+import type { StatusHead } from '../http-head.js';
 import { fromSocketError } from '../node-errors.js';
 
 const ERROR_BODY_WAIT_MS = 300;

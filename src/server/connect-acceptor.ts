@@ -1,10 +1,9 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { CODEC_HEADER, CONNECTED_RESPONSE } from '../handshake.js';
+import { CODEC_HEADER, connectedResponse } from '../connect-wire.js';
 import { runAuthorize } from './authorize.js';
 import type { Authorize } from './authorize.js';
-import { connectedWithCodec } from './connect-front.js';
 
 /** AcceptorTarget is what accepting a CONNECT needs from the server. */
 export interface AcceptorTarget {
@@ -54,7 +53,7 @@ export function acceptConnect(target: AcceptorTarget, socket: Duplex, req: Accep
       target.refuse(socket as Socket, 415, `unsupported codec ${JSON.stringify(codecName)}; this server offers: ${target.codecNames().join(', ')}`);
       return;
     }
-    socket.write(requested === undefined ? CONNECTED_RESPONSE : connectedWithCodec(codecName));
+    socket.write(connectedResponse(requested === undefined ? undefined : codecName));
     target.serve(socket, codecName, req.headers, rest, req.remoteAddress);
   };
   const authorize = target.authorize;

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import { CONNECTED_RESPONSE, findHeadEnd, HeadParseError, parseRequestHead, requestPath } from '../handshake.js';
-import type { RequestHead } from '../handshake.js';
+import { findHeadEnd, HeadParseError, parseRequestHead, requestPath } from '../http-head.js';
+import type { RequestHead } from '../http-head.js';
 import type { ResolvedServerOptions } from './options.js';
 
 /** FrontTarget receives the sockets the front has read a request head from. */
@@ -152,14 +152,4 @@ export class HeadReader {
 /** withCrlf rewrites bare-LF line ends of a head to CRLF, which Node's HTTP parser requires. */
 function withCrlf(head: Buffer): Buffer {
   return Buffer.from(head.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
-}
-
-/**
- * connectedWithCodec is the 200 response to a CONNECT that named a codec:
- * Go's status line plus an `Rpc-Codec` header confirming the choice, so a
- * netrpc client can tell a netrpc server from a Go one (which ignores the
- * request header and speaks gob).
- */
-export function connectedWithCodec(codecName: string): string {
-  return `${CONNECTED_RESPONSE.slice(0, -1)}Rpc-Codec: ${codecName}\n\n`;
 }

@@ -2,7 +2,7 @@ import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import v8 from 'node:v8';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
-import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
+import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../connect-wire.js';
 import { timerDelay } from '../timer-delay.js';
 import type { Authorize } from './authorize.js';
 

@@ -10,8 +10,8 @@ import type { BoundService, ServiceContract, ServiceImpl } from '../contract/con
 import { contractHandlers } from '../contract/contract-handlers.js';
 import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import { requestPath } from '../handshake.js';
-import type { RequestHead } from '../handshake.js';
+import { requestPath } from '../http-head.js';
+import type { RequestHead } from '../http-head.js';
 import type { Authorize } from './authorize.js';
 import { acceptConnect } from './connect-acceptor.js';
 import type { AcceptorTarget } from './connect-acceptor.js';

@@ -17,7 +17,7 @@ import { msgpackCodec } from '../../src/codec/msgpack/msgpack-codec.js';
 import { measureMsgpack } from '../../src/codec/msgpack/msgpack-measure.js';
 import { GobWriter } from '../../src/codec/gob/writer.js';
 import { ErrorCode, ProtocolError } from '../../src/errors.js';
-import { findHeadEnd, HeadParseError, parseRequestHead, parseStatusHead } from '../../src/handshake.js';
+import { findHeadEnd, HeadParseError, parseRequestHead, parseStatusHead } from '../../src/http-head.js';
 import { rawConnect } from '../helpers.js';
 import { startHostileServer, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';

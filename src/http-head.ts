@@ -1,5 +1,5 @@
 /**
- * The HTTP/1.x head parsing shared by the server front and the client dial.
+ * HTTP/1.x head parsing, shared by the server front and the client dial.
  * Both sides accept bare LF as well as CRLF line ends, because Go's net/rpc
  * writes bare LF (`CONNECT /_goRPC_ HTTP/1.0\n\n` and
  * `HTTP/1.0 200 Connected to Go RPC\n\n`), which Node's HTTP parser rejects.
@@ -7,21 +7,6 @@
 
 const LF = 0x0a;
 const CR = 0x0d;
-
-/** CONNECTED_STATUS is the status text Go's rpc.DialHTTP requires, exactly. */
-export const CONNECTED_STATUS = '200 Connected to Go RPC';
-
-/** CONNECTED_RESPONSE is the exact byte sequence a Go server answers a CONNECT with. */
-export const CONNECTED_RESPONSE = `HTTP/1.0 ${CONNECTED_STATUS}\n\n`;
-
-/** DEFAULT_RPC_PATH is Go's rpc.DefaultRPCPath. */
-export const DEFAULT_RPC_PATH = '/_goRPC_';
-
-/** DEFAULT_DEBUG_PATH is Go's rpc.DefaultDebugPath. */
-export const DEFAULT_DEBUG_PATH = '/debug/rpc';
-
-/** CODEC_HEADER is the request header that names the wire format. */
-export const CODEC_HEADER = 'rpc-codec';
 
 /**
  * findHeadEnd returns the offset just past the blank line that ends an HTTP
