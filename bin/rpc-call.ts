@@ -5,7 +5,7 @@
  * only; the work is done by the library.
  */
 import { readFileSync } from 'node:fs';
-import { parseAddress } from '../src/client/dial.js';
+import { parseAddress } from '../src/client/address.js';
 import { dialHTTP } from '../src/client/dial-http.js';
 import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line.js';
 import { durationFlag } from '../src/cli/flag-values.js';

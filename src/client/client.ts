@@ -79,7 +79,7 @@ export class Client {
   /** Requests with a lower seq have been handed to the socket. */
   private writtenBelow = 0;
 
-  constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions, head?: Uint8Array) {
+  constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions) {
     this.socket = socket;
     this.codec = codec;
     this.options = options;
@@ -94,7 +94,6 @@ export class Client {
     socket.on('error', this.onSocketError);
     socket.on('close', this.onSocketClose);
     socket.on('end', this.onSocketClose);
-    if (head && head.length > 0) this.onData(head);
     socket.resume();
   }
 

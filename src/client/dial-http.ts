@@ -4,8 +4,10 @@ import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { DEFAULT_RPC_PATH } from '../connect-wire.js';
+import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
+import { parseAddress } from './address.js';
 import { Client } from './client.js';
-import { connectHTTP, parseAddress } from './dial.js';
+import { connectHTTP } from './http-connect.js';
 
 /** DialOptions configure dialHTTP. */
 export interface DialOptions {
@@ -72,18 +74,16 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
   const endpoint = parseAddress(address);
   const auto = options.codec === 'auto';
   let codec = pickCodec(auto ? 'msgpack' : options.codec);
-  const { socket, response, rest } = await connectHTTP({
+  const { socket, codecConfirmed: confirmed } = await connectHTTP({
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
     codecName: codec.name,
-    sendCodecHeader: true,
     headers: options.token ? { ...options.headers, Authorization: `Bearer ${options.token}` } : (options.headers ?? {}),
     timeoutMs: options.connectTimeout ?? 10_000,
-    maxHeadBytes: 16 * 1024,
+    maxHeadBytes: DEFAULT_MAX_HEAD_BYTES,
     ...(options.tls || endpoint.secure ? { tls: typeof options.tls === 'object' ? options.tls : {} } : {}),
     ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
   });
-  const confirmed = response.headers['rpc-codec'] !== undefined;
   if (auto && !confirmed) codec = pickCodec('gob');
   return new Client(
     socket,
@@ -101,6 +101,5 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
         ? undefined
         : `the server did not confirm codec ${codec.name}; a Go rpc.HandleHTTP server speaks only gob: dial with codec 'gob'`,
     },
-    rest,
   );
 }

@@ -142,9 +142,8 @@ export class ServerConnection {
     }
   }
 
-  /** start processes bytes that arrived with the handshake, then resumes the socket. */
-  start(head: Uint8Array | undefined): void {
-    if (head && head.length > 0) this.onData(head);
+  /** start begins reading the socket (bytes that came with a handshake were put back into it). */
+  start(): void {
     if (!this.closed && !this.pausedForInFlight && !this.share.paused) this.socket.resume();
   }
 

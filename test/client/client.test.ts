@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
-import { parseAddress } from '../../src/client/dial.js';
+import { parseAddress } from '../../src/client/address.js';
 import { ErrorCode, HandshakeError, ProtocolError, RpcError } from '../../src/errors.js';
 import type { Server } from '../../src/server/server.js';
 import { rejection, startDemoServer } from '../helpers.js';
