@@ -26,7 +26,26 @@ export { msgpackCodec } from './codec/msgpack/msgpack-codec.js';
 export { jsonCodec } from './codec/json/json-codec.js';
 export { gobCodec } from './codec/gob/gob-codec.js';
 export type { GobInterfaceValue } from './codec/gob/gob-codec.js';
-export type { Codec, ServerCodec, ClientCodec, Measure, ServerMessage, ClientResponse, CodecOptions } from './codec/codec.js';
+export type {
+  Codec,
+  ServerCodec,
+  ClientCodec,
+  Measure,
+  Encoded,
+  ServerMessage,
+  ServerRequest,
+  ServerCancel,
+  ServerNotification,
+  ServerOutgoing,
+  ServerResponse,
+  ClientOutgoing,
+  ClientRequest,
+  ClientCancel,
+  ClientMessage,
+  ClientResponse,
+  CodecOptions,
+} from './codec/codec.js';
+export { CallIds } from './codec/call-ids.js';
 export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
 export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './connect-wire.js';
 export { defineService, implement, isContract, isBoundService } from './contract/contract.js';

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import type { ClientCodec, ClientResponse } from '../codec/codec.js';
+import type { ClientCodec, ClientMessage, Encoded } from '../codec/codec.js';
 import type { CallOptions } from '../call-options.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { FrameReader } from '../codec/frame-reader.js';
@@ -119,12 +119,9 @@ export class Client {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
     const seq = this.seq++;
-    let bytes: Uint8Array | Uint8Array[];
+    let bytes: Encoded;
     try {
-      const argsType = options?.argsType;
-      bytes = this.codec.encodeRequestParts
-        ? this.codec.encodeRequestParts(seq, serviceMethod, args, argsType)
-        : this.codec.encodeRequest(seq, serviceMethod, args, argsType);
+      bytes = this.codec.encode({ type: 'request', seq, serviceMethod, args, argsType: options?.argsType });
     } catch (err) {
       return Promise.reject(RpcError.from(err, ErrorCode.Encode));
     }
@@ -168,14 +165,14 @@ export class Client {
     call.reject(err);
     if (this.options.cancelOnServer !== false && !this.shutdown) {
       try {
-        this.enqueue(this.codec.encodeCancel(this.seq++, call.seq));
+        this.enqueue(this.codec.encode({ type: 'cancel', seq: this.seq++, target: call.seq }));
       } catch {
         // A cancel that cannot be encoded is only a lost hint to the server.
       }
     }
   }
 
-  private enqueue(bytes: Uint8Array | Uint8Array[]): void {
+  private enqueue(bytes: Encoded): void {
     if (this.out.push(bytes) && !this.shutdown && !this.socket.destroyed) this.writeQueued();
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -210,8 +207,8 @@ export class Client {
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number): void {
-    const res: ClientResponse | undefined = this.codec.decodeFrame(buf, start, end);
-    if (res === undefined) return;
+    const res: ClientMessage | undefined = this.codec.decodeFrame(buf, start, end);
+    if (res === undefined || res.type !== 'response') return;
     const call = this.pending.get(res.seq);
     if (call === undefined) return; // timed out or aborted: drop the late reply
     this.pending.delete(res.seq);

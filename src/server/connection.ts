@@ -1,6 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../codec/cancel.js';
-import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
+import type { Encoded, ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import { decodedCost } from '../codec/limits.js';
 import { FrameReader, HOLD_FRAME } from '../codec/frame-reader.js';
@@ -9,7 +8,7 @@ import type { ReadBudget, ReadShare } from './read-budget.js';
 import type { MethodEntry, Registry } from './registry.js';
 import { MessageDeadline } from './message-deadline.js';
 import { SendDeadline } from './send-deadline.js';
-import { callKey, errorText, isThenable, ServerCall } from './server-call.js';
+import { errorText, isThenable, ServerCall } from './server-call.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -83,7 +82,7 @@ export class ServerConnection {
   private readonly codec: ServerCodec;
   private readonly reader: FrameReader;
   /** Running calls by id, for cancellation. */
-  private readonly active = new Map<unknown, ServerCall>();
+  private readonly active = new Map<number, ServerCall>();
   /** Encoded replies waiting for the next flush. */
   private readonly out = new OutQueue();
   private flushScheduled = false;
@@ -182,7 +181,7 @@ export class ServerConnection {
     const msg: ServerMessage | undefined = codec.decodeFrame(buf, start, end);
     if (msg !== undefined) {
       if (msg.type === 'request') this.dispatch(msg, decodedCost(end - start, codec.decodedValues ?? 0));
-      else if (msg.method === CANCEL_NOTIFICATION && Array.isArray(msg.params)) this.cancel(msg.params[0]);
+      else if (msg.type === 'cancel') this.cancel(msg.id);
     }
     if (this.closed) return false;
     if (this.inFlight >= this.info.maxInFlight) {
@@ -200,7 +199,6 @@ export class ServerConnection {
   /** dispatch runs a decoded call; `cost` is its decoded size, held against the read budget while it runs. */
   private dispatch(req: ServerRequest, cost: number): void {
     const sm = req.serviceMethod;
-    if (sm === CANCEL_METHOD) return this.cancel(req.args);
     if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
@@ -211,7 +209,7 @@ export class ServerConnection {
     const call = new ServerCall(req.id, method, sm, this.info);
     call.cost = cost;
     this.share.chargeCall(cost);
-    this.active.set(callKey(req.id), call);
+    this.active.set(req.id, call);
     this.inFlight++;
     if (this.info.handlerTimeoutMs > 0) call.timer = setTimeout(onHandlerTimeout, this.info.handlerTimeoutMs, this, call);
     let result: unknown;
@@ -237,8 +235,7 @@ export class ServerConnection {
     this.inFlight--;
     this.share.releaseCall(call.cost);
     if (call.timer !== undefined) clearTimeout(call.timer);
-    const key = callKey(call.id);
-    if (this.active.get(key) === call) this.active.delete(key);
+    if (this.active.get(call.id) === call) this.active.delete(call.id);
     if (!call.answered) {
       call.answered = true;
       call.method.stats.record(performance.now() - call.started, error !== null);
@@ -252,8 +249,8 @@ export class ServerConnection {
   }
 
   /** cancel stops waiting for a call the client gave up on: its signal fires and no reply is sent. */
-  private cancel(id: unknown): void {
-    const call = this.active.get(callKey(id));
+  private cancel(id: number): void {
+    const call = this.active.get(id);
     if (!call || call.answered) return;
     call.answered = true;
     call.method.stats.record(performance.now() - call.started, true);
@@ -270,14 +267,11 @@ export class ServerConnection {
     this.reply(call.id, call.serviceMethod, message, undefined, call.method);
   }
 
-  private reply(id: unknown, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {
+  private reply(id: number, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {
     if (this.closed) return;
-    let bytes: Uint8Array | Uint8Array[];
+    let bytes: Encoded;
     try {
-      const replyType = method?.types?.reply;
-      bytes = this.codec.encodeResponseParts
-        ? this.codec.encodeResponseParts(id, serviceMethod, error, value, replyType)
-        : this.codec.encodeResponse(id, serviceMethod, error, value, replyType);
+      bytes = this.codec.encode({ type: 'response', id, serviceMethod, error, reply: value, replyType: method?.types?.reply });
     } catch (err) {
       if (error !== null || !(err instanceof RpcError) || err.code !== ErrorCode.Encode) return this.fail(err as Error);
       method?.stats.recordLateFailure();
