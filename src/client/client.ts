@@ -46,10 +46,6 @@ class PendingCall {
   }
 }
 
-function flushClient(client: Client): void {
-  client.flush();
-}
-
 /**
  * Client is one RPC connection, like Go's rpc.Client: a sequence counter,
  * a map of pending calls and one reader. Calls may be made concurrently;
@@ -67,8 +63,7 @@ export class Client {
   private readonly options: ClientOptions;
   private readonly pending = new Map<number, PendingCall>();
   private seq = 0;
-  private readonly out = new OutQueue();
-  private flushScheduled = false;
+  private readonly out = new OutQueue(() => this.writeQueued());
   /** Set once the client can take no more calls; the reason later calls fail with. */
   private shutdown: RpcError | undefined;
   private closedByUser = false;
@@ -173,22 +168,16 @@ export class Client {
   }
 
   private enqueue(bytes: Encoded): void {
-    if (this.out.push(bytes) && !this.shutdown && !this.socket.destroyed) this.writeQueued();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(flushClient, this);
-    }
+    this.out.push(bytes);
   }
 
   /** flush writes every queued request in one socket write; it runs at the end of each tick with requests. */
   flush(): void {
-    this.flushScheduled = false;
-    this.out.endTick();
-    if (this.out.isEmpty || this.shutdown || this.socket.destroyed) return;
-    this.writeQueued();
+    this.out.flush();
   }
 
   private writeQueued(): void {
+    if (this.out.isEmpty || this.shutdown || this.socket.destroyed) return;
     this.writtenBelow = this.seq;
     this.out.writeTo(this.socket);
   }

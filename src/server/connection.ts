@@ -45,10 +45,6 @@ export interface ConnectionInfo {
 /** SHUTTING_DOWN is the error text for calls that arrive during close(). */
 export const SHUTTING_DOWN = 'rpc: server is shutting down';
 
-function flushConnection(conn: ServerConnection): void {
-  conn.flush();
-}
-
 function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
   conn.timeOut(call);
 }
@@ -84,8 +80,7 @@ export class ServerConnection {
   /** Running calls by id, for cancellation. */
   private readonly active = new Map<number, ServerCall>();
   /** Encoded replies waiting for the next flush. */
-  private readonly out = new OutQueue();
-  private flushScheduled = false;
+  private readonly out = new OutQueue(() => this.writeQueued());
   /** Calls whose handler has not finished. */
   private inFlight = 0;
   /** Reading stopped because maxInFlight calls are running. */
@@ -277,18 +272,7 @@ export class ServerConnection {
       method?.stats.recordLateFailure();
       return this.reply(id, serviceMethod, `rpc: cannot encode reply of ${serviceMethod}: ${err.message}`, undefined, undefined);
     }
-    if (this.out.push(bytes)) this.writeQueued();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(flushConnection, this);
-    }
-  }
-
-  /** flush writes every queued reply in one socket write; it runs at the end of each tick with replies. */
-  flush(): void {
-    this.flushScheduled = false;
-    this.out.endTick();
-    this.writeQueued();
+    this.out.push(bytes);
   }
 
   private get readingPaused(): boolean {
@@ -340,7 +324,7 @@ export class ServerConnection {
    */
   private endWhenFlushed(): void {
     if (this.closed) return;
-    this.flush();
+    this.out.flush();
     if (this.socket.writableEnded) return;
     this.socket.once('finish', this.onFinish);
     this.socket.end();
