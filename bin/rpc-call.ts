@@ -5,16 +5,16 @@
  * only; the work is done by the library.
  */
 import { readFileSync } from 'node:fs';
-import { parseAddress } from '../src/client/dial.js';
+import { parseAddress } from '../src/client/address.js';
 import { dialHTTP } from '../src/client/dial-http.js';
 import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line.js';
 import { durationFlag } from '../src/cli/flag-values.js';
 import { formatListing, listServices } from '../src/cli/service-listing.js';
 import { versionLine } from '../src/cli/version.js';
-import { parseGoJson } from '../src/codec/json-big-ints.js';
-import { stringifyGoJson } from '../src/codec/json-values.js';
+import { parseGoJson } from '../src/codec/json/json-big-ints.js';
+import { stringifyGoJson } from '../src/codec/json/json-values.js';
 import { ErrorCode, RpcError, ServerError } from '../src/errors.js';
-import { DEFAULT_DEBUG_PATH } from '../src/handshake.js';
+import { DEFAULT_DEBUG_PATH } from '../src/connect-wire.js';
 
 const USAGE = `Usage: rpc-call [options] HOST:PORT Service.Method ['<json args>' | -]
        rpc-call [options] HOST:PORT --list

@@ -15,7 +15,7 @@ import { isBoundService } from '../src/contract/contract.js';
 import type { BoundService } from '../src/contract/contract.js';
 import { RpcError } from '../src/errors.js';
 import { bearerToken } from '../src/server/authorize.js';
-import { clusterMember, parseWorkers, runCluster } from '../src/server/cluster.js';
+import { clusterMember, parseWorkers, runCluster } from '../src/cli/cluster.js';
 import { Server } from '../src/server/server.js';
 
 const USAGE = `Usage: rpc-serve [options] [MODULE]

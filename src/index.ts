@@ -5,16 +5,16 @@
 export { Server } from './server/server.js';
 export type { ServeConnOptions, ListenOptions } from './server/server.js';
 export type { ServerOptions } from './server/options.js';
-export type { CallContext, Handler } from './server/call-context.js';
+export type { CallContext, Handler } from './call-context.js';
 export type { RegisterOptions, ServiceEntry, MethodEntry } from './server/registry.js';
 export type { ServerReport, ServiceReport, MethodReport } from './server/server-stats.js';
 export type { OpenSockets } from './server/socket-phases.js';
 export { bearerToken } from './server/authorize.js';
 export type { Authorize, AuthorizeResult, ConnectRequestInfo } from './server/authorize.js';
-export { CANCEL_METHOD, CANCEL_NOTIFICATION } from './cancel.js';
+export { CANCEL_METHOD, CANCEL_NOTIFICATION } from './codec/cancel.js';
 export type { ServerConnection } from './server/connection.js';
 export { Client } from './client/client.js';
-export type { CallOptions } from './client/client.js';
+export type { CallOptions, Caller } from './call-options.js';
 export { dialHTTP } from './client/dial-http.js';
 export { connectPool, dialReconnecting, Pool } from './client/pool.js';
 export type { PoolOptions, PoolCallOptions, EndpointStatus } from './client/pool.js';
@@ -22,15 +22,35 @@ export type { DialOptions } from './client/dial-http.js';
 export { ErrorCode, RpcError, ServerError, ProtocolError, HandshakeError } from './errors.js';
 export type { ErrorCodeValue } from './errors.js';
 export { builtinCodecs, findCodec } from './codec/builtin.js';
-export { msgpackCodec } from './codec/msgpack.js';
-export { jsonCodec } from './codec/json.js';
-export { gobCodec } from './codec/gob.js';
-export type { GobInterfaceValue } from './codec/gob.js';
-export type { Codec, ServerCodec, ClientCodec, Measure, ServerMessage, ClientResponse, CodecOptions } from './codec/codec.js';
+export { msgpackCodec } from './codec/msgpack/msgpack-codec.js';
+export { jsonCodec } from './codec/json/json-codec.js';
+export { gobCodec } from './codec/gob/gob-codec.js';
+export type { GobInterfaceValue } from './codec/gob/gob-codec.js';
+export type {
+  Codec,
+  ServerCodec,
+  ClientCodec,
+  Measure,
+  Encoded,
+  ServerMessage,
+  ServerRequest,
+  ServerCancel,
+  ServerNotification,
+  ServerOutgoing,
+  ServerResponse,
+  ClientOutgoing,
+  ClientRequest,
+  ClientCancel,
+  ClientMessage,
+  ClientResponse,
+  CodecOptions,
+} from './codec/codec.js';
+export { CallIds } from './codec/call-ids.js';
 export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
-export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './handshake.js';
+export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './connect-wire.js';
 export { defineService, implement, isContract, isBoundService } from './contract/contract.js';
 export type { ServiceContract, ServiceImpl, BoundService, MethodSchema, MethodSchemas } from './contract/contract.js';
+export { createServiceProxy } from './contract/service-proxy.js';
 export type { ServiceProxy, ServiceProxyOptions } from './contract/service-proxy.js';
 export { zodToGoType } from './contract/zod-go-type.js';
 export { formatGoType } from './codec/go-type-format.js';

@@ -17,13 +17,22 @@ const JOIN_LIMIT = 256 * 1024;
 const EARLY_BATCH = 32;
 const EARLY_MIN = 8;
 
+function flushQueue(queue: OutQueue): void {
+  queue.flush();
+}
+
 /**
- * OutQueue collects encoded messages between flushes and writes them in
- * one go: a small batch as one joined buffer (one write, one syscall), a
- * batch holding large payloads as a corked series of writes (one writev),
- * so large byte payloads reach the socket without being copied.
+ * OutQueue collects encoded messages and writes them at the end of the
+ * tick they were queued in (or early, see EARLY_BATCH) in one go: a small
+ * batch as one joined buffer (one write, one syscall), a batch holding
+ * large payloads as a corked series of writes (one writev), so large byte
+ * payloads reach the socket without being copied. Its owner says how to
+ * write (`writeNow`, which may decline, for example once the socket is
+ * gone, and calls writeTo otherwise).
  */
 export class OutQueue {
+  private readonly writeNow: () => void;
+  private flushScheduled = false;
   private parts: Uint8Array[] = [];
   private bytes = 0;
   private messages = 0;
@@ -31,6 +40,10 @@ export class OutQueue {
   /** Messages queued during the current tick, and the count that triggers the early write. */
   private tickMessages = 0;
   private earlyAt = EARLY_BATCH;
+
+  constructor(writeNow: () => void) {
+    this.writeNow = writeNow;
+  }
 
   /** byteLength is the number of bytes queued. */
   get byteLength(): number {
@@ -43,11 +56,11 @@ export class OutQueue {
   }
 
   /**
-   * push queues one message, given whole or as consecutive parts. It
-   * returns true when the caller should write the queue now rather than at
-   * the end of the tick (see EARLY_BATCH); endTick() re-arms that.
+   * push queues one message, given whole or as consecutive parts, and
+   * makes sure the queue is written at the end of this tick; when the
+   * tick has queued many (see EARLY_BATCH), it is written at once too.
    */
-  push(message: Uint8Array | Uint8Array[]): boolean {
+  push(message: Uint8Array | Uint8Array[]): void {
     this.messages++;
     if (message instanceof Uint8Array) {
       this.parts.push(message);
@@ -59,16 +72,27 @@ export class OutQueue {
       }
     }
     this.tickMessages++;
-    if (this.wroteEarly || this.messages < this.earlyAt) return false;
-    this.wroteEarly = true;
-    return true;
+    if (!this.wroteEarly && this.messages >= this.earlyAt) {
+      this.wroteEarly = true;
+      this.writeNow();
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(flushQueue, this);
+    }
   }
 
-  /** endTick marks the end of a tick's batch: the next batch may write early again. */
-  endTick(): void {
+  /**
+   * flush ends the tick's batch (the next one may write early again) and
+   * writes what is queued; it runs at the end of each tick with messages,
+   * and may be called any time.
+   */
+  flush(): void {
+    this.flushScheduled = false;
     this.wroteEarly = false;
     this.earlyAt = Math.min(EARLY_BATCH, Math.max(EARLY_MIN, this.tickMessages >> 1));
     this.tickMessages = 0;
+    this.writeNow();
   }
 
   /** writeTo writes everything queued to `socket` and empties the queue. */

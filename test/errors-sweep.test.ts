@@ -15,7 +15,7 @@ const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** file → the non-RpcError constructions it may hold, and why they never reach a user. */
 const internal: Record<string, { readonly count: number; readonly why: string }> = {
-  'codec/json.ts': { count: 1, why: 'argsError: its message becomes the error reply text of that call' },
+  'codec/json/json-codec.ts': { count: 1, why: 'argsError: its message becomes the error reply text of that call' },
   'server/authorize.ts': { count: 1, why: 'a non-Error thrown by an authorize hook becomes a 403 refusal' },
   'cli/service-listing.ts': { count: 2, why: 'passed to req.destroy, surfaced as RPC_CONNECT by the request error handler' },
   'cli/version.ts': { count: 1, why: 'CLI-internal: a broken installation, reported by the CLI' },
@@ -23,7 +23,7 @@ const internal: Record<string, { readonly count: number; readonly why: string }>
 
 /** Classes deriving from Error directly, outside errors.ts; each is caught before it reaches a user. */
 const internalClasses: Record<string, string> = {
-  'handshake.ts': 'HeadParseError: caught by the head readers and answered 400 / turned into a HandshakeError',
+  'http-head.ts': 'HeadParseError: caught by the head readers and answered 400 / turned into a HandshakeError',
   'cli/command-line.ts': 'UsageError: CLI-only, printed as a usage line with exit code 2',
   'cli/load-services.ts': 'ModuleLoadError: CLI-only, printed by rpc-serve',
   'gen/check-go-model.ts': 'BadModel: caught by the model checker and turned into a bad-output GoSourceError',

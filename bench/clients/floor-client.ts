@@ -20,13 +20,17 @@ const scenario = findScenario(args.scenario);
 /** The netrpc msgpack request of this scenario, whose size the frames copy. */
 function requestSize(): { size: number; bytesPerCall: number } {
   const codec = msgpackCodec.newClientCodec({ maxDepth: 100 });
+  const encodeRequest = (_: unknown, seq: number, serviceMethod: string, args: unknown): number => {
+    const bytes = codec.encode({ type: 'request', seq, serviceMethod, args });
+    return bytes instanceof Uint8Array ? bytes.length : bytes.reduce((n, part) => n + part.length, 0);
+  };
   switch (scenario.payload) {
     case 'small':
-      return { size: codec.encodeRequest(100_000, 'Arith.Multiply', SmallArgs).length, bytesPerCall: 0 };
+      return { size: encodeRequest(codec, 100_000, 'Arith.Multiply', SmallArgs), bytesPerCall: 0 };
     case 'struct1k':
-      return { size: codec.encodeRequest(100_000, 'Bench.Struct', makeRecord1k()).length, bytesPerCall: 2 * STRUCT_PAYLOAD_BYTES };
+      return { size: encodeRequest(codec, 100_000, 'Bench.Struct', makeRecord1k()), bytesPerCall: 2 * STRUCT_PAYLOAD_BYTES };
     case 'bytes1m':
-      return { size: codec.encodeRequest(100_000, 'Bench.Bytes', makeBytes()).length, bytesPerCall: 2 * BYTES_PAYLOAD };
+      return { size: encodeRequest(codec, 100_000, 'Bench.Bytes', makeBytes()), bytesPerCall: 2 * BYTES_PAYLOAD };
   }
 }
 

@@ -1,5 +1,5 @@
-import { parseDuration } from '../duration.js';
-import { parseSize } from '../size.js';
+import { parseDuration } from './duration.js';
+import { parseSize } from './size.js';
 import { UsageError } from './command-line.js';
 
 /** The longest delay Node's timers keep (2^31 - 1 ms); a longer one would fire after 1 ms. */

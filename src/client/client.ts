@@ -1,24 +1,14 @@
 import type { Duplex } from 'node:stream';
-import type { ClientCodec, ClientResponse } from '../codec/codec.js';
-import type { GoType } from '../codec/go-type.js';
+import type { ClientCodec, ClientMessage, Encoded } from '../codec/codec.js';
+import type { CallOptions } from '../call-options.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
-import { FrameReader } from '../frame-reader.js';
+import { FrameReader } from '../codec/frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
 import { timerDelay } from '../timer-delay.js';
 import type { ServiceContract } from '../contract/contract.js';
 import { createServiceProxy } from '../contract/service-proxy.js';
 import type { ServiceProxy, ServiceProxyOptions } from '../contract/service-proxy.js';
-
-/** CallOptions tune one call. */
-export interface CallOptions {
-  /** Abort the call: it rejects at once with RPC_ABORTED. */
-  readonly signal?: AbortSignal;
-  /** Give up after this many milliseconds: the call rejects with RPC_TIMEOUT. 0 means no limit. */
-  readonly timeout?: number;
-  /** Declared Go type of the argument, for codecs that need kinds (gob). */
-  readonly argsType?: GoType;
-}
 
 /** ClientOptions are the per-connection settings of a Client. */
 export interface ClientOptions {
@@ -56,10 +46,6 @@ class PendingCall {
   }
 }
 
-function flushClient(client: Client): void {
-  client.flush();
-}
-
 /**
  * Client is one RPC connection, like Go's rpc.Client: a sequence counter,
  * a map of pending calls and one reader. Calls may be made concurrently;
@@ -77,8 +63,7 @@ export class Client {
   private readonly options: ClientOptions;
   private readonly pending = new Map<number, PendingCall>();
   private seq = 0;
-  private readonly out = new OutQueue();
-  private flushScheduled = false;
+  private readonly out = new OutQueue(() => this.writeQueued());
   /** Set once the client can take no more calls; the reason later calls fail with. */
   private shutdown: RpcError | undefined;
   private closedByUser = false;
@@ -91,7 +76,7 @@ export class Client {
   /** Set once a reply arrived: the server speaks this codec, so protocolHint no longer applies. */
   private heardBack = false;
 
-  constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions, head?: Uint8Array) {
+  constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions) {
     this.socket = socket;
     this.codec = codec;
     this.options = options;
@@ -106,7 +91,6 @@ export class Client {
     socket.on('error', this.onSocketError);
     socket.on('close', this.onSocketClose);
     socket.on('end', this.onSocketClose);
-    if (head && head.length > 0) this.onData(head);
     socket.resume();
   }
 
@@ -132,12 +116,9 @@ export class Client {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
     const seq = this.seq++;
-    let bytes: Uint8Array | Uint8Array[];
+    let bytes: Encoded;
     try {
-      const argsType = options?.argsType;
-      bytes = this.codec.encodeRequestParts
-        ? this.codec.encodeRequestParts(seq, serviceMethod, args, argsType)
-        : this.codec.encodeRequest(seq, serviceMethod, args, argsType);
+      bytes = this.codec.encode({ type: 'request', seq, serviceMethod, args, argsType: options?.argsType });
     } catch (err) {
       return Promise.reject(RpcError.from(err, ErrorCode.Encode));
     }
@@ -167,11 +148,11 @@ export class Client {
    * ```
    */
   service<C extends ServiceContract>(contract: C, options?: ServiceProxyOptions): ServiceProxy<C> {
-    return createServiceProxy((sm, args, callOptions) => this.call(sm, args, callOptions), contract, options);
+    return createServiceProxy(this, contract, options);
   }
 
   /**
-   * expire ends a call locally and tells the server (see src/cancel.ts);
+   * expire ends a call locally and tells the server (see src/codec/cancel.ts);
    * a reply that arrives later is dropped.
    */
   private expire(call: PendingCall, err: RpcError): void {
@@ -181,30 +162,24 @@ export class Client {
     call.reject(err);
     if (this.options.cancelOnServer !== false && !this.shutdown) {
       try {
-        this.enqueue(this.codec.encodeCancel(this.seq++, call.seq));
+        this.enqueue(this.codec.encode({ type: 'cancel', seq: this.seq++, target: call.seq }));
       } catch {
         // A cancel that cannot be encoded is only a lost hint to the server.
       }
     }
   }
 
-  private enqueue(bytes: Uint8Array | Uint8Array[]): void {
-    if (this.out.push(bytes) && !this.shutdown && !this.socket.destroyed) this.writeQueued();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(flushClient, this);
-    }
+  private enqueue(bytes: Encoded): void {
+    this.out.push(bytes);
   }
 
   /** flush writes every queued request in one socket write; it runs at the end of each tick with requests. */
   flush(): void {
-    this.flushScheduled = false;
-    this.out.endTick();
-    if (this.out.isEmpty || this.shutdown || this.socket.destroyed) return;
-    this.writeQueued();
+    this.out.flush();
   }
 
   private writeQueued(): void {
+    if (this.out.isEmpty || this.shutdown || this.socket.destroyed) return;
     this.writtenBelow = this.seq;
     this.out.writeTo(this.socket);
   }
@@ -223,8 +198,8 @@ export class Client {
   }
 
   private onFrame(buf: Uint8Array, start: number, end: number): void {
-    const res: ClientResponse | undefined = this.codec.decodeFrame(buf, start, end);
-    if (res === undefined) return;
+    const res: ClientMessage | undefined = this.codec.decodeFrame(buf, start, end);
+    if (res === undefined || res.type !== 'response') return;
     this.heardBack = true;
     const call = this.pending.get(res.seq);
     if (call === undefined) return; // timed out or aborted: drop the late reply

@@ -3,9 +3,11 @@ import { builtinCodecs } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import { DEFAULT_RPC_PATH } from '../handshake.js';
+import { DEFAULT_RPC_PATH } from '../connect-wire.js';
+import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
+import { parseAddress } from './address.js';
 import { Client } from './client.js';
-import { connectHTTP, parseAddress } from './dial.js';
+import { connectHTTP } from './http-connect.js';
 import { codecMismatchHint, exposeGobMismatch } from './unconfirmed-codec.js';
 
 /** DialOptions configure dialHTTP. */
@@ -78,19 +80,17 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
   const endpoint = parseAddress(address);
   const auto = options.codec === 'auto';
   let codec = pickCodec(auto ? 'msgpack' : options.codec);
-  const { socket, response, rest } = await connectHTTP({
+  const { socket, codecConfirmed: confirmed } = await connectHTTP({
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
     codecName: codec.name,
-    sendCodecHeader: true,
     headers: options.token ? { ...options.headers, Authorization: `Bearer ${options.token}` } : (options.headers ?? {}),
     timeoutMs: options.connectTimeout ?? 10_000,
-    maxHeadBytes: 16 * 1024,
+    maxHeadBytes: DEFAULT_MAX_HEAD_BYTES,
     ...(options.tls || endpoint.secure ? { tls: typeof options.tls === 'object' ? options.tls : {} } : {}),
     ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const confirmed = response.headers['rpc-codec'] !== undefined;
   if (auto && !confirmed) codec = pickCodec('gob');
   const unconfirmed = !confirmed && codec.name !== 'gob';
   const clientCodec = codec.newClientCodec({
@@ -108,6 +108,5 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
       maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       protocolHint: unconfirmed ? codecMismatchHint(codec.name) : undefined,
     },
-    rest,
   );
 }

@@ -3,7 +3,8 @@ import type { ServiceContract } from '../contract/contract.js';
 import { createServiceProxy } from '../contract/service-proxy.js';
 import type { ServiceProxy, ServiceProxyOptions } from '../contract/service-proxy.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import type { CallOptions, Client } from './client.js';
+import type { CallOptions } from '../call-options.js';
+import type { Client } from './client.js';
 import { dialHTTP } from './dial-http.js';
 import type { DialOptions } from './dial-http.js';
 import { timerDelay } from '../timer-delay.js';
@@ -157,7 +158,7 @@ export class Pool {
 
   /** service returns a typed proxy for a contract whose calls go through the pool. */
   service<C extends ServiceContract>(contract: C, options?: ServiceProxyOptions): ServiceProxy<C> {
-    return createServiceProxy((sm, args, callOptions) => this.call(sm, args, callOptions), contract, options);
+    return createServiceProxy(this, contract, options);
   }
 
   /** close closes every connection and stops reconnecting; pending calls reject with RPC_SHUTDOWN. */

@@ -29,20 +29,20 @@ function gobFrameLength(first: number): number | undefined {
  * skips them, a gob server gets a whole frame it cannot decode and closes
  * the connection at once. Later requests go out unchanged. Codecs without
  * that freedom (msgpack's first byte already makes a gob server fail), and
- * codecs that encode in parts, are left as they are. The codec is changed in place and returned.
+ * requests encoded in parts, are left as they are. The codec is changed in place and returned.
  */
 export function exposeGobMismatch(codec: ClientCodec): ClientCodec {
-  if (!codec.isPadding?.(SPACE) || codec.encodeRequestParts) return codec;
-  const encode = codec.encodeRequest.bind(codec);
+  if (!codec.isPadding?.(SPACE)) return codec;
+  const encode = codec.encode.bind(codec);
   let first = true;
-  codec.encodeRequest = function encodeFirstPadded(seq, serviceMethod, args, argsType) {
-    const bytes = encode(seq, serviceMethod, args, argsType);
-    if (!first) return bytes;
+  codec.encode = function encodeFirstPadded(message) {
+    const encoded = encode(message);
+    if (!first || message.type !== 'request' || Array.isArray(encoded)) return encoded;
     first = false;
-    const want = bytes.length > 0 ? gobFrameLength(bytes[0]!) : undefined;
-    if (want === undefined || bytes.length > want) return bytes;
+    const want = encoded.length > 0 ? gobFrameLength(encoded[0]!) : undefined;
+    if (want === undefined || encoded.length > want) return encoded;
     const padded = new Uint8Array(want + 1).fill(SPACE);
-    padded.set(bytes);
+    padded.set(encoded);
     return padded;
   };
   return codec;

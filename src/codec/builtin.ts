@@ -1,7 +1,7 @@
 import type { Codec } from './codec.js';
-import { gobCodec } from './gob.js';
-import { jsonCodec } from './json.js';
-import { msgpackCodec } from './msgpack.js';
+import { gobCodec } from './gob/gob-codec.js';
+import { jsonCodec } from './json/json-codec.js';
+import { msgpackCodec } from './msgpack/msgpack-codec.js';
 
 /** builtinCodecs are the wire formats every Server offers unless told otherwise. */
 export const builtinCodecs: readonly Codec[] = [gobCodec, jsonCodec, msgpackCodec];

@@ -13,8 +13,11 @@ export type Measure = (buf: Uint8Array, start: number, end: number) => number;
 /** ServerRequest is a call the server decoded from the wire. */
 export interface ServerRequest {
   readonly type: 'request';
-  /** The codec's id for the call; the server hands it back unchanged when replying. */
-  readonly id: unknown;
+  /**
+   * The call's id on this connection. The codec maps the wire's id to it
+   * (see CallIds) and back when the response is encoded.
+   */
+  readonly id: number;
   /** `Service.Method` as sent by the client. */
   readonly serviceMethod: string;
   /** The decoded argument (undefined when the request carried none). */
@@ -23,7 +26,13 @@ export interface ServerRequest {
   readonly argsError?: Error;
 }
 
-/** ServerNotification is a one-way message (msgpack-rpc type 2); it gets no reply. */
+/** ServerCancel says the client gave up on the call `id`: stop it and send no reply (see cancel.ts). */
+export interface ServerCancel {
+  readonly type: 'cancel';
+  readonly id: number;
+}
+
+/** ServerNotification is a one-way message (msgpack-rpc type 2) other than a cancel; it gets no reply. */
 export interface ServerNotification {
   readonly type: 'notification';
   readonly method: string;
@@ -31,10 +40,51 @@ export interface ServerNotification {
 }
 
 /** ServerMessage is anything a ServerCodec decodes from one frame. */
-export type ServerMessage = ServerRequest | ServerNotification;
+export type ServerMessage = ServerRequest | ServerCancel | ServerNotification;
+
+/** ServerResponse is the reply to the request with the same `id`. */
+export interface ServerResponse {
+  readonly type: 'response';
+  readonly id: number;
+  readonly serviceMethod: string;
+  /** The error text, or null on success; with an error, `reply` is ignored and the format's empty body is sent. */
+  readonly error: string | null;
+  readonly reply: unknown;
+  /** The reply's Go type, when the service declared one (gob uses it). */
+  readonly replyType?: GoType;
+}
+
+/** ServerOutgoing is anything a ServerCodec encodes. */
+export type ServerOutgoing = ServerResponse;
+
+/** ClientRequest is a call to send. */
+export interface ClientRequest {
+  readonly type: 'request';
+  /** The call's sequence number; the response carries it back. */
+  readonly seq: number;
+  readonly serviceMethod: string;
+  readonly args: unknown;
+  /** The argument's Go type, when known (gob uses it). */
+  readonly argsType?: GoType;
+}
+
+/**
+ * ClientCancel tells the server that the call `target` was abandoned
+ * (see cancel.ts). `seq` is a fresh sequence number for codecs that send
+ * the cancel as a call.
+ */
+export interface ClientCancel {
+  readonly type: 'cancel';
+  readonly seq: number;
+  readonly target: number;
+}
+
+/** ClientOutgoing is anything a ClientCodec encodes. */
+export type ClientOutgoing = ClientRequest | ClientCancel;
 
 /** ClientResponse is a reply the client decoded from the wire. */
 export interface ClientResponse {
+  readonly type: 'response';
   /** The sequence number of the call this answers. */
   readonly seq: number;
   /** The error text, or null on success. */
@@ -43,38 +93,22 @@ export interface ClientResponse {
   readonly reply: unknown;
 }
 
+/** ClientMessage is anything a ClientCodec decodes from one frame. */
+export type ClientMessage = ClientResponse;
+
 /**
- * ServerCodec is one connection's server side of a wire format: it turns
- * frames into requests and replies into bytes. Instances keep per-connection
- * state (gob's type table, JSON's ids) and are used by one connection only.
+ * Encoded is one message's bytes: whole, or as consecutive parts (so a
+ * large byte payload can be written without a copy). Parts are written in
+ * order and must not be modified until written.
  */
-export interface ServerCodec {
+export type Encoded = Uint8Array | Uint8Array[];
+
+/** FrameDecoding is what both sides of a codec share: framing, and what decoding may cost. */
+interface FrameDecoding {
   /** measure finds frame boundaries for this connection (see {@link Measure}). */
   readonly measure: Measure;
   /** isPadding, when set, names bytes the format allows between messages (see FrameReader). */
   readonly isPadding?: (byte: number) => boolean;
-  /**
-   * decodeFrame decodes the frame `buf[start, end)` found by the codec's
-   * Measure (the whole of `buf` by default). It returns a message, or
-   * undefined when the frame only updated codec state. It throws a
-   * ProtocolError when the frame is malformed (fatal). Decoding by offset
-   * lets frames be read from the socket's chunk without a view per frame.
-   */
-  decodeFrame(buf: Uint8Array, start?: number, end?: number): ServerMessage | undefined;
-  /**
-   * encodeResponse encodes the reply to the request with `id`. With
-   * `error` set, `reply` is ignored and the format's empty body is sent.
-   * It throws an RpcError with code RPC_ENCODE when `reply` cannot be encoded;
-   * the codec's state is unchanged in that case.
-   */
-  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array;
-  /**
-   * encodeResponseParts, when a codec has it, is encodeResponse returning
-   * the message as consecutive parts, so a large byte payload can be
-   * written without a copy. The parts must be written in order and not
-   * modified until written.
-   */
-  encodeResponseParts?(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array | Uint8Array[];
   /**
    * decodeCost, when a codec has it, bounds the memory decoding the frame
    * `buf[start, end)` (the one measure returned last) may take, in the
@@ -89,35 +123,42 @@ export interface ServerCodec {
 }
 
 /**
- * ClientCodec is one connection's client side of a wire format. Like
- * ServerCodec it is stateful and belongs to one connection.
+ * ServerCodec is one connection's server side of a wire format, like Go's
+ * rpc.ServerCodec: it turns frames into messages and messages into bytes.
+ * Instances keep per-connection state (gob's type table, the id map) and
+ * are used by one connection only.
  */
-export interface ClientCodec {
-  /** measure finds frame boundaries for this connection (see {@link Measure}). */
-  readonly measure: Measure;
-  /** isPadding, when set, names bytes the format allows between messages (see FrameReader). */
-  readonly isPadding?: (byte: number) => boolean;
+export interface ServerCodec extends FrameDecoding {
   /**
-   * encodeRequest encodes a call. It throws an RpcError with code RPC_ENCODE
-   * when `args` cannot be encoded; the codec's state is unchanged then.
+   * decodeFrame decodes the frame `buf[start, end)` found by the codec's
+   * Measure (the whole of `buf` by default). It returns a message, or
+   * undefined when the frame only updated codec state. It throws a
+   * ProtocolError when the frame is malformed (fatal). Decoding by offset
+   * lets frames be read from the socket's chunk without a view per frame.
    */
-  encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array;
-  /** encodeRequestParts, when a codec has it, is encodeRequest returning parts (see encodeResponseParts). */
-  encodeRequestParts?(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array | Uint8Array[];
+  decodeFrame(buf: Uint8Array, start?: number, end?: number): ServerMessage | undefined;
   /**
-   * encodeCancel encodes the message that tells the server the call
-   * `targetSeq` was abandoned (see src/cancel.ts). `cancelSeq` is a fresh
-   * sequence number for codecs that send the cancel as a call.
+   * encode encodes a message for the client. It throws an RpcError with
+   * code RPC_ENCODE when a reply cannot be encoded; the codec's state is
+   * unchanged in that case.
    */
-  encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array;
+  encode(message: ServerOutgoing): Encoded;
+}
+
+/**
+ * ClientCodec is one connection's client side of a wire format, like Go's
+ * rpc.ClientCodec. Like ServerCodec it is stateful and belongs to one
+ * connection.
+ */
+export interface ClientCodec extends FrameDecoding {
+  /**
+   * encode encodes a message for the server. It throws an RpcError with
+   * code RPC_ENCODE when arguments cannot be encoded; the codec's state is
+   * unchanged then.
+   */
+  encode(message: ClientOutgoing): Encoded;
   /** decodeFrame decodes the frame `buf[start, end)`; undefined when it only updated codec state. */
-  decodeFrame(buf: Uint8Array, start?: number, end?: number): ClientResponse | undefined;
-  /** decodeCost: see ServerCodec.decodeCost. */
-  decodeCost?(buf: Uint8Array, start: number, end: number): number;
-  /** decodedValues: see ServerCodec.decodedValues. */
-  readonly decodedValues?: number;
-  /** heldBytes: see ServerCodec.heldBytes. */
-  readonly heldBytes?: number;
+  decodeFrame(buf: Uint8Array, start?: number, end?: number): ClientMessage | undefined;
 }
 
 /** CodecOptions are limits every codec honours. */

@@ -1,5 +1,5 @@
 import { ErrorCode, RpcError } from '../errors.js';
-import type { CallContext, Handler } from '../server/call-context.js';
+import type { CallContext, Handler } from '../call-context.js';
 import type { MethodSchema, ServiceContract } from './contract.js';
 import { describeIssues } from './validation.js';
 

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { MethodTypes } from '../codec/go-type.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import type { CallContext } from '../server/call-context.js';
+import type { CallContext } from '../call-context.js';
 import { zodToGoType } from './zod-go-type.js';
 import type { ZodLike } from './zod-go-type.js';
 import { requireZod4 } from './zod-version.js';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CallOptions } from '../client/client.js';
+import type { Caller, CallOptions } from '../call-options.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import type { ServiceContract } from './contract.js';
 import { describeIssues } from './validation.js';
@@ -25,15 +25,13 @@ export type ServiceProxy<C extends ServiceContract> = {
   ) => Promise<z.output<C['methods'][K]['reply']>>;
 };
 
-/** CallFunction is the shape of Client.call that proxies use. */
-export type CallFunction = (serviceMethod: string, args: unknown, options?: CallOptions) => Promise<unknown>;
-
 /**
- * createServiceProxy builds a typed proxy over `call` for a contract. The
- * contract's declared Go type of each argument is passed along, so gob
+ * createServiceProxy builds a typed proxy for a contract whose calls go
+ * through `caller.call` (a Client, a Pool, or anything with that method).
+ * The contract's declared Go type of each argument is passed along, so gob
  * sends the right kinds.
  */
-export function createServiceProxy<C extends ServiceContract>(call: CallFunction, contract: C, options: ServiceProxyOptions = {}): ServiceProxy<C> {
+export function createServiceProxy<C extends ServiceContract>(caller: Caller, contract: C, options: ServiceProxyOptions = {}): ServiceProxy<C> {
   const proxy: Record<string, (args: unknown, options?: CallOptions) => Promise<unknown>> = {};
   for (const [method, schema] of Object.entries(contract.methods)) {
     const serviceMethod = `${contract.name}.${method}`;
@@ -46,8 +44,8 @@ export function createServiceProxy<C extends ServiceContract>(call: CallFunction
       return parsed.data;
     };
     proxy[method] = options.validateReplies
-      ? (args, callOptions) => call(serviceMethod, args, { argsType, ...callOptions }).then(check)
-      : (args, callOptions) => call(serviceMethod, args, { argsType, ...callOptions });
+      ? (args, callOptions) => caller.call(serviceMethod, args, { argsType, ...callOptions }).then(check)
+      : (args, callOptions) => caller.call(serviceMethod, args, { argsType, ...callOptions });
   }
   return Object.freeze(proxy) as ServiceProxy<C>;
 }

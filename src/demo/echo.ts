@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServiceImpl } from '../contract/contract.js';
-import type { CallContext } from '../server/call-context.js';
+import type { CallContext } from '../call-context.js';
 import type { EchoContract } from './contracts.js';
 
 /**

@@ -1,16 +1,15 @@
 import type { Duplex } from 'node:stream';
-import { CANCEL_METHOD, CANCEL_NOTIFICATION } from '../cancel.js';
-import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
+import type { Encoded, ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.js';
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import { decodedCost } from '../codec/limits.js';
-import { FrameReader, HOLD_FRAME } from '../frame-reader.js';
+import { FrameReader, HOLD_FRAME } from '../codec/frame-reader.js';
 import { afterTwoPolls } from './after-poll.js';
 import { OutQueue } from '../out-queue.js';
 import type { ReadBudget, ReadShare } from './read-budget.js';
 import type { MethodEntry, Registry } from './registry.js';
 import { MessageDeadline } from './message-deadline.js';
 import { SendDeadline } from './send-deadline.js';
-import { callKey, errorText, isThenable, ServerCall } from './server-call.js';
+import { errorText, isThenable, ServerCall } from './server-call.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -47,10 +46,6 @@ export interface ConnectionInfo {
 /** SHUTTING_DOWN is the error text for calls that arrive during close(). */
 export const SHUTTING_DOWN = 'rpc: server is shutting down';
 
-function flushConnection(conn: ServerConnection): void {
-  conn.flush();
-}
-
 function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
   conn.timeOut(call);
 }
@@ -86,10 +81,9 @@ export class ServerConnection {
   /** Chunks the socket delivered so far (the idle check looks whether any came). */
   private chunksRead = 0;
   /** Running calls by id, for cancellation. */
-  private readonly active = new Map<unknown, ServerCall>();
+  private readonly active = new Map<number, ServerCall>();
   /** Encoded replies waiting for the next flush. */
-  private readonly out = new OutQueue();
-  private flushScheduled = false;
+  private readonly out = new OutQueue(() => this.writeQueued());
   /** Calls whose handler has not finished. */
   private inFlight = 0;
   /** Reading stopped because maxInFlight calls are running. */
@@ -145,9 +139,8 @@ export class ServerConnection {
     }
   }
 
-  /** start processes bytes that arrived with the handshake, then resumes the socket. */
-  start(head: Uint8Array | undefined): void {
-    if (head && head.length > 0) this.onData(head);
+  /** start begins reading the socket (bytes that came with a handshake were put back into it). */
+  start(): void {
     if (!this.closed && !this.pausedForInFlight && !this.share.paused) this.socket.resume();
   }
 
@@ -187,7 +180,7 @@ export class ServerConnection {
     const msg: ServerMessage | undefined = codec.decodeFrame(buf, start, end);
     if (msg !== undefined) {
       if (msg.type === 'request') this.dispatch(msg, decodedCost(end - start, codec.decodedValues ?? 0));
-      else if (msg.method === CANCEL_NOTIFICATION && Array.isArray(msg.params)) this.cancel(msg.params[0]);
+      else if (msg.type === 'cancel') this.cancel(msg.id);
     }
     if (this.closed) return false;
     if (this.inFlight >= this.info.maxInFlight) {
@@ -205,7 +198,6 @@ export class ServerConnection {
   /** dispatch runs a decoded call; `cost` is its decoded size, held against the read budget while it runs. */
   private dispatch(req: ServerRequest, cost: number): void {
     const sm = req.serviceMethod;
-    if (sm === CANCEL_METHOD) return this.cancel(req.args);
     if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
@@ -216,7 +208,7 @@ export class ServerConnection {
     const call = new ServerCall(req.id, method, sm, this.info);
     call.cost = cost;
     this.share.chargeCall(cost);
-    this.active.set(callKey(req.id), call);
+    this.active.set(req.id, call);
     this.inFlight++;
     if (this.info.handlerTimeoutMs > 0) call.timer = setTimeout(onHandlerTimeout, this.info.handlerTimeoutMs, this, call);
     let result: unknown;
@@ -242,8 +234,7 @@ export class ServerConnection {
     this.inFlight--;
     this.share.releaseCall(call.cost);
     if (call.timer !== undefined) clearTimeout(call.timer);
-    const key = callKey(call.id);
-    if (this.active.get(key) === call) this.active.delete(key);
+    if (this.active.get(call.id) === call) this.active.delete(call.id);
     if (!call.answered) {
       call.answered = true;
       call.method.stats.record(performance.now() - call.started, error !== null);
@@ -257,8 +248,8 @@ export class ServerConnection {
   }
 
   /** cancel stops waiting for a call the client gave up on: its signal fires and no reply is sent. */
-  private cancel(id: unknown): void {
-    const call = this.active.get(callKey(id));
+  private cancel(id: number): void {
+    const call = this.active.get(id);
     if (!call || call.answered) return;
     call.answered = true;
     call.method.stats.record(performance.now() - call.started, true);
@@ -275,31 +266,17 @@ export class ServerConnection {
     this.reply(call.id, call.serviceMethod, message, undefined, call.method);
   }
 
-  private reply(id: unknown, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {
+  private reply(id: number, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {
     if (this.closed) return;
-    let bytes: Uint8Array | Uint8Array[];
+    let bytes: Encoded;
     try {
-      const replyType = method?.types?.reply;
-      bytes = this.codec.encodeResponseParts
-        ? this.codec.encodeResponseParts(id, serviceMethod, error, value, replyType)
-        : this.codec.encodeResponse(id, serviceMethod, error, value, replyType);
+      bytes = this.codec.encode({ type: 'response', id, serviceMethod, error, reply: value, replyType: method?.types?.reply });
     } catch (err) {
       if (error !== null || !(err instanceof RpcError) || err.code !== ErrorCode.Encode) return this.fail(err as Error);
       method?.stats.recordLateFailure();
       return this.reply(id, serviceMethod, `rpc: cannot encode reply of ${serviceMethod}: ${err.message}`, undefined, undefined);
     }
-    if (this.out.push(bytes)) this.writeQueued();
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(flushConnection, this);
-    }
-  }
-
-  /** flush writes every queued reply in one socket write; it runs at the end of each tick with replies. */
-  flush(): void {
-    this.flushScheduled = false;
-    this.out.endTick();
-    this.writeQueued();
+    this.out.push(bytes);
   }
 
   private get readingPaused(): boolean {
@@ -351,7 +328,7 @@ export class ServerConnection {
    */
   private endWhenFlushed(): void {
     if (this.closed) return;
-    this.flush();
+    this.out.flush();
     if (this.socket.writableEnded) return;
     this.socket.once('finish', this.onFinish);
     this.socket.end();

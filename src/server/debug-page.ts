@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DEFAULT_DEBUG_PATH, requestPath } from '../handshake.js';
+import { DEFAULT_DEBUG_PATH } from '../connect-wire.js';
+import { requestPath } from '../http-head.js';
 import { renderDebugHtml } from './debug-html.js';
 import type { HttpRoute } from './http-fallback.js';
 import type { ServerReport } from './server-stats.js';

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { requestPath } from '../handshake.js';
+import { requestPath } from '../http-head.js';
 import { runAuthorize } from './authorize.js';
 import type { Authorize } from './authorize.js';
 import { flattenHeaders } from './flatten-headers.js';

@@ -2,7 +2,8 @@ import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import v8 from 'node:v8';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
-import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
+import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../connect-wire.js';
+import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { timerDelay } from '../timer-delay.js';
 import type { Authorize } from './authorize.js';
 
@@ -110,7 +111,7 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     maxWriteBufferBytes: options.maxWriteBufferBytes ?? 16 * 1024 * 1024,
     maxConnections: options.maxConnections ?? 10_000,
     handshakeTimeoutMs: timerDelay(options.handshakeTimeoutMs ?? 10_000),
-    maxHeadBytes: options.maxHeadBytes ?? 16 * 1024,
+    maxHeadBytes: options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES,
     idleTimeoutMs: timerDelay(options.idleTimeoutMs ?? 0),
     messageTimeoutMs: timerDelay(Math.min(options.messageTimeoutMs ?? 60_000, options.idleTimeoutMs || Infinity)),
     sendTimeoutMs: timerDelay(options.sendTimeoutMs ?? Math.min(60_000, options.idleTimeoutMs || Infinity)),

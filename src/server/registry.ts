@@ -1,7 +1,7 @@
 import type { MethodTypes } from '../codec/go-type.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { isBuiltinPrototype } from './builtin-prototypes.js';
-import type { Handler } from './call-context.js';
+import type { Handler } from '../call-context.js';
 import { MethodStats } from './method-stats.js';
 
 /** MethodEntry is one registered method and its counters. */

@@ -1,5 +1,5 @@
 import type { RpcError } from '../errors.js';
-import type { CallContext } from './call-context.js';
+import type { CallContext } from '../call-context.js';
 import type { MethodEntry } from './registry.js';
 
 /**
@@ -13,8 +13,8 @@ export class ServerCall implements CallContext {
   readonly remoteAddress: string | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly codec: string;
-  /** The codec's id for the call, handed back in the reply. */
-  readonly id: unknown;
+  /** The call's id on its connection, handed back in the reply. */
+  readonly id: number;
   readonly method: MethodEntry;
   /** performance.now() when the handler started. */
   readonly started: number;
@@ -30,7 +30,7 @@ export class ServerCall implements CallContext {
   private reason: RpcError | undefined;
 
   constructor(
-    id: unknown,
+    id: number,
     method: MethodEntry,
     serviceMethod: string,
     info: { readonly remoteAddress: string | undefined; readonly headers: Readonly<Record<string, string>>; readonly codecName: string },
@@ -70,9 +70,4 @@ export function errorText(err: unknown): string {
 /** isThenable reports whether a handler returned a promise (or any thenable). */
 export function isThenable(v: unknown): v is PromiseLike<unknown> {
   return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
-}
-
-/** callKey turns a codec's call id into a Map key (ids are numbers, bigints, or JSON values). */
-export function callKey(id: unknown): unknown {
-  return typeof id === 'object' && id !== null ? JSON.stringify(id) : id;
 }

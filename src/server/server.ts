@@ -10,14 +10,11 @@ import type { BoundService, ServiceContract, ServiceImpl } from '../contract/con
 import { contractHandlers } from '../contract/contract-handlers.js';
 import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import { requestPath } from '../handshake.js';
+import { requestPath } from '../http-head.js';
+import { refuseSocket } from './refuse-socket.js';
+import { answerConnect, readOpening } from './socket-opening.js';
+import type { Opening, OpeningRules } from './socket-opening.js';
 import { fromListenError } from '../node-errors.js';
-import type { RequestHead } from '../handshake.js';
-import type { Authorize } from './authorize.js';
-import { acceptConnect } from './connect-acceptor.js';
-import type { AcceptorTarget } from './connect-acceptor.js';
-import { HeadReader, rejectSocket } from './connect-front.js';
-import type { FrontTarget } from './connect-front.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
 import { debugRoute } from './debug-page.js';
@@ -71,7 +68,7 @@ function destroyOnError(this: Duplex): void {
  * Events: `'connectionError'` (err, connection) when a connection ends
  * because its peer broke the protocol or a limit.
  */
-export class Server extends EventEmitter implements ConnectionHost, FrontTarget, AcceptorTarget {
+export class Server extends EventEmitter implements ConnectionHost {
   /** The registered services. */
   readonly registry = new Registry();
   /** The options in force, defaults filled in. */
@@ -81,6 +78,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   /** @internal The cap on memory all connections hold for reading (maxBufferedBytes). */
   readonly readBudget: ReadBudget;
   private readonly codecs: Map<string, Codec>;
+  /** What decides how a socket opens (see socket-opening.ts). */
+  private readonly openingRules: OpeningRules;
   private readonly connections = new Set<ServerConnection>();
   /** Every socket the front holds outside an RPC connection, each with its deadline. */
   private readonly phases = new SocketPhases();
@@ -101,6 +100,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     if (!this.codecs.has(this.options.defaultCodec)) {
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
+    const { path, maxHeadBytes, defaultCodec, authorize } = this.options;
+    this.openingRules = { path, maxHeadBytes, defaultCodec, authorize, codecNames: [...this.codecs.keys()], isClosing: () => this.draining };
     this.httpFallback = createHttpFallback(this.routes);
     this.addHttpRoute(guardRoute(debugRoute(this), this.options.debugPath, this.options.authorize));
   }
@@ -201,7 +202,29 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   private readHead(socket: Socket, ms: number): void {
     socket.setNoDelay(true);
     this.phases.enter(socket, 'head', ms);
-    new HeadReader(socket, this);
+    readOpening(socket, this.openingRules, (opening) => this.opened(socket, opening));
+  }
+
+  /**
+   * opened acts on how a socket turned out to open: an RPC connection is
+   * served, an HTTP request goes to the HTTP routes (answered and closed
+   * within handshakeTimeoutMs), a refusal is answered.
+   */
+  private opened(socket: Duplex, opening: Opening): void {
+    switch (opening.kind) {
+      case 'rpc':
+        this.phases.release(socket);
+        this.serveConn(socket, { codec: opening.codec, headers: opening.headers, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
+        return;
+      case 'http':
+        this.phases.enter(socket, 'http', this.options.handshakeTimeoutMs);
+        this.httpFallback.emit('connection', socket);
+        socket.resume();
+        return;
+      case 'refused':
+        this.refuse(socket, opening.status, opening.body, opening.extraHeaders);
+        return;
+    }
   }
 
   /**
@@ -219,15 +242,15 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     const { maxConnections } = this.options;
     const overflow = this.phases.count('overflow');
     if (this.phases.size - overflow + this.connections.size < maxConnections) return true;
-    if (canAnswer && overflow < maxConnections) this.refuse(socket as Socket, 503, `too many connections (limit ${maxConnections})`, '', 'overflow');
+    if (canAnswer && overflow < maxConnections) this.refuse(socket, 503, `too many connections (limit ${maxConnections})`, '', 'overflow');
     else socket.destroy();
     return false;
   }
 
-  /** @internal refuse answers with an error and destroys the socket within lingerMs, whatever the peer does. */
-  refuse(socket: Socket, status: number, body: string, extraHeaders = '', phase: 'refused' | 'overflow' = 'refused'): void {
+  /** refuse answers with an error and destroys the socket within lingerMs, whatever the peer does. */
+  private refuse(socket: Duplex, status: number, body: string, extraHeaders = '', phase: 'refused' | 'overflow' = 'refused'): void {
     this.phases.enter(socket, phase, this.options.lingerMs);
-    rejectSocket(socket, status, body, extraHeaders);
+    refuseSocket(socket as Socket, status, body, extraHeaders);
   }
 
   /** hasCodec reports whether the server offers a codec of that name. */
@@ -240,39 +263,11 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     return [...this.codecs.keys()];
   }
 
-  /** @internal The codec used when a CONNECT names none. */
-  get defaultCodec(): string {
-    return this.options.defaultCodec;
-  }
-
-  /** @internal The authorize hook in force. */
-  get authorize(): Authorize | undefined {
-    return this.options.authorize;
-  }
-
-  /** @internal Called by the front for a CONNECT on the RPC path. */
-  connectRequest(socket: Socket, head: RequestHead, rest: Uint8Array): void {
-    acceptConnect(this, socket, { target: head.target, headers: head.headers, remoteAddress: peerAddress(socket) }, rest);
-  }
-
-  /** @internal Called once a CONNECT was answered 200: the socket now carries the codec. */
-  serve(socket: Duplex, codecName: string, headers: Readonly<Record<string, string>>, rest: Uint8Array, remoteAddress: string | undefined): void {
-    this.phases.release(socket);
-    this.serveConn(socket, { codec: codecName, head: rest, headers, ...(remoteAddress ? { remoteAddress } : {}) });
-  }
-
-  /** @internal Called by the front for requests that are not CONNECT: answered and closed within handshakeTimeoutMs. */
-  serveHttp(socket: Socket, bytes: Uint8Array): void {
-    this.phases.enter(socket, 'http', this.options.handshakeTimeoutMs);
-    socket.unshift(bytes);
-    this.httpFallback.emit('connection', socket);
-    socket.resume();
-  }
-
   /**
    * serveConn serves RPC on an already connected stream (no HTTP
    * handshake), like Go's ServeConn/ServeCodec. It returns at once; the
-   * connection lives until the peer or close() ends it.
+   * connection lives until the peer or close() ends it. `options.head` is
+   * put back into the stream (`unshift`) to be read first.
    */
   serveConn(socket: Duplex, options: ServeConnOptions = {}): ServerConnection {
     const codecName = options.codec ?? this.options.defaultCodec;
@@ -293,8 +288,9 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       lingerMs: this.options.lingerMs,
     });
     this.connections.add(conn);
+    if (options.head && options.head.length > 0) socket.unshift(options.head);
     if (this.draining) conn.drain();
-    conn.start(options.head);
+    conn.start();
     return conn;
   }
 
@@ -309,7 +305,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       if (requestPath(req.url ?? '') !== this.options.path) {
         if (httpServer.listenerCount('connect') === 1) {
           socket.on('error', destroyOnError);
-          this.refuse(socket as Socket, 404, `no RPC endpoint at ${req.url}`);
+          this.refuse(socket, 404, `no RPC endpoint at ${req.url}`);
         }
         return;
       }
@@ -317,7 +313,8 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       (socket as Socket).setNoDelay?.(true);
       socket.pause();
       this.phases.enter(socket, 'head', this.options.handshakeTimeoutMs);
-      acceptConnect(this, socket, { target: req.url ?? '', headers: flattenHeaders(req.headers), remoteAddress: peerAddress(socket) }, head);
+      if (head.length > 0) socket.unshift(head);
+      answerConnect(socket, { target: req.url ?? '', headers: flattenHeaders(req.headers) }, this.openingRules, (opening) => this.opened(socket, opening));
     };
     httpServer.on('connect', onConnect);
     return () => httpServer.removeListener('connect', onConnect);

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallContext } from '../../src/server/call-context.js';
+import type { CallContext } from '../../src/call-context.js';
 import type { Server } from '../../src/server/server.js';
 import { startDemoServer } from '../helpers.js';
 import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';

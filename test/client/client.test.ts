@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
-import { parseAddress } from '../../src/client/dial.js';
+import { parseAddress } from '../../src/client/address.js';
 import { ErrorCode, HandshakeError, ProtocolError, RpcError } from '../../src/errors.js';
 import type { Server } from '../../src/server/server.js';
 import { rejection, startDemoServer } from '../helpers.js';
@@ -113,7 +113,7 @@ describe('dialHTTP', () => {
   });
 
   it('shows the codecs a server offers when it refuses ours', async () => {
-    const { server: jsonOnly, address: a } = await startDemoServer({ codecs: [(await import('../../src/codec/json.js')).jsonCodec] });
+    const { server: jsonOnly, address: a } = await startDemoServer({ codecs: [(await import('../../src/codec/json/json-codec.js')).jsonCodec] });
     const err = await rejection(dialHTTP(a, { codec: 'msgpack' }));
     expect(err.code).toBe(ErrorCode.Handshake);
     expect(err.message).toContain('415');

@@ -8,9 +8,10 @@
  * extension bodies, msgpack and JSON messages made of empty containers, and
  * JSON with mismatched brackets.
  */
-import { gobCodec, measureGob } from '../../src/codec/gob.js';
+import { gobCodec, measureGob } from '../../src/codec/gob/gob-codec.js';
 import { GobWriter } from '../../src/codec/gob/writer.js';
 import { clientCodecOf } from './harness.js';
+import { encodeRequest, encodeResponse } from '../support/codec-messages.js';
 
 /** GOB_INT, GOB_STRING and GOB_INTERFACE are gob's predefined type ids. */
 export const GOB_INT = 2;
@@ -120,13 +121,13 @@ export function splitGob(bytes: Uint8Array): Buffer[] {
  * header value for `method`.
  */
 export function gobRequestHeader(method: string, seq = 1): Buffer {
-  return Buffer.concat(splitGob(clientCodecOf('gob').encodeRequest(seq, method, 0)).slice(0, -1));
+  return Buffer.concat(splitGob(encodeRequest(clientCodecOf('gob'), seq, method, 0)).slice(0, -1));
 }
 
 /** gobResponseHeader is gobRequestHeader's mirror: what a server sends before a reply's body. */
 export function gobResponseHeader(seq: number, method = 'Echo.Echo'): Buffer {
   const server = gobCodec.newServerCodec({ maxDepth: 100 });
-  return Buffer.concat(splitGob(server.encodeResponse(seq, method, null, 0)).slice(0, -1));
+  return Buffer.concat(splitGob(encodeResponse(server, seq, method, null, 0)).slice(0, -1));
 }
 
 /** A gob body: its type definitions and its value, as frames sent after a header. */

@@ -26,6 +26,7 @@ import {
 } from './attacks.js';
 import { clientCodecOf, elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { CodecName, HostileServer } from './harness.js';
+import { encodeRequest } from '../support/codec-messages.js';
 
 let h: HostileServer;
 
@@ -50,8 +51,8 @@ async function expectFatal(codec: CodecName, bytes: Uint8Array, code: string): P
 /** followUp is a second call, encoded on the stream a raw client's first call (`gobRequestHeader`) began. */
 function followUp(): Buffer {
   const client = clientCodecOf('gob');
-  client.encodeRequest(1, 'Echo.Echo', 0);
-  return Buffer.from(client.encodeRequest(2, 'Arith.Add', { A: 20, B: 22 }));
+  encodeRequest(client, 1, 'Echo.Echo', 0);
+  return Buffer.from(encodeRequest(client, 2, 'Arith.Add', { A: 20, B: 22 }));
 }
 
 /** responseHeaders decodes the rpc.Response headers of a gob reply stream, whatever their bodies. */
@@ -83,8 +84,8 @@ describe('gob attacks on the decoder', () => {
         async () => {
           const conn = await rpcConnect(h.port, 'gob', Buffer.concat([gobRequestHeader('Echo.Echo', 1), gobZeroFill(fields, count).frames, followUp()]));
           const replies = await waitForReplies(conn, 'gob', 2);
-          expect(replies[0]).toMatchObject({ seq: 1, error: expect.stringMatching(/value decodes to more than \d+ values/) as unknown });
-          expect(replies[1]).toEqual({ seq: 2, error: null, reply: 42 });
+          expect(replies[0]).toMatchObject({ type: 'response', seq: 1, error: expect.stringMatching(/value decodes to more than \d+ values/) as unknown });
+          expect(replies[1]).toEqual({ type: 'response', seq: 2, error: null, reply: 42 });
           conn.socket.destroy();
         },
         'gob',

@@ -11,20 +11,21 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { gobCodec } from '../../src/codec/gob.js';
+import { gobCodec } from '../../src/codec/gob/gob-codec.js';
 import { StreamDecoder } from '../../src/codec/gob/decoder.js';
 import { GobReader } from '../../src/codec/gob/reader.js';
 import { MAX_TYPE_TABLE_BYTES } from '../../src/codec/gob/type-table.js';
-import { jsonCodec } from '../../src/codec/json.js';
-import { measureJson } from '../../src/codec/json-measure.js';
-import { msgpackCodec } from '../../src/codec/msgpack.js';
-import { measureMsgpack } from '../../src/codec/msgpack-measure.js';
+import { jsonCodec } from '../../src/codec/json/json-codec.js';
+import { measureJson } from '../../src/codec/json/json-measure.js';
+import { msgpackCodec } from '../../src/codec/msgpack/msgpack-codec.js';
+import { measureMsgpack } from '../../src/codec/msgpack/msgpack-measure.js';
 import { ErrorCode, ProtocolError } from '../../src/errors.js';
 import { resolveServerOptions } from '../../src/server/options.js';
 import { builtinCodecs } from '../../src/codec/builtin.js';
 import { DEFAULT_MAX_MESSAGE_VALUES } from '../../src/codec/limits.js';
 import { GOB_INT, gobFrame, gobRequestHeader, gobSplitValue, gobStructDef, gobZeroFill, intFields, msgpackExt, msgpackRequest, splitGob } from './attacks.js';
 import type { SplitContainer } from './attacks.js';
+import { encodeRequest, encodeResponse } from '../support/codec-messages.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -132,8 +133,8 @@ describe('gob: omitted zero fields cost what the bytes of their message allow', 
 /** decodeFollowUp is a second call on the same stream (its header type is already defined). */
 function decodeFollowUp(): { bytes: Buffer; args: unknown } {
   const client = gobCodec.newClientCodec({ maxDepth: 100 });
-  client.encodeRequest(1, 'Echo.Echo', 0); // defines Request on this client's stream, as the header above did
-  return { bytes: Buffer.from(client.encodeRequest(2, 'Arith.Add', { A: 20, B: 22 })), args: { A: 20, B: 22 } };
+  encodeRequest(client, 1, 'Echo.Echo', 0); // defines Request on this client's stream, as the header above did
+  return { bytes: Buffer.from(encodeRequest(client, 2, 'Arith.Add', { A: 20, B: 22 })), args: { A: 20, B: 22 } };
 }
 
 function arrayDef(id: number, elem: number, len: number): Buffer {
@@ -265,7 +266,7 @@ describe('gob: inferring and encoding a reply is linear in its size', () => {
           return new Proxy(o, handler);
         });
         const server = gobCodec.newServerCodec({ maxDepth: 100 });
-        const bytes = server.encodeResponse(1, 'Echo.Echo', null, list);
+        const bytes = encodeResponse(server, 1, 'Echo.Echo', null, list);
         // Inference reads each property once; encoding once more (and looks up a few absent ones for small types).
         expect(reads).toBeLessThanOrEqual(3 * props + 64 * count);
         const client = gobCodec.newClientCodec({ maxDepth: 100 });
@@ -371,7 +372,7 @@ describe('msgpack: the scanner and the decoder agree on every byte', () => {
         (v, odd) => {
           let bytes: Uint8Array;
           try {
-            bytes = server.encodeResponse(1, 'S.M', null, [v, odd]);
+            bytes = encodeResponse(server, 1, 'S.M', null, [v, odd]);
           } catch {
             return; // a bigint beyond 64 bits cannot be encoded: RPC_ENCODE, not an extension
           }

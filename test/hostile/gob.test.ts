@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { measureGob } from '../../src/codec/gob.js';
+import { measureGob } from '../../src/codec/gob/gob-codec.js';
 import { GobWriter } from '../../src/codec/gob/writer.js';
 import { clientCodecOf, elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';
+import { encodeRequest } from '../support/codec-messages.js';
 
 let h: HostileServer;
 
@@ -70,7 +71,7 @@ function mapDef(id: number, key: number, elem: number): Buffer {
  * without the body, so a case can append its own body frames.
  */
 function header(method: string, seq = 1): Buffer {
-  const bytes = clientCodecOf('gob').encodeRequest(seq, method, 0);
+  const bytes = encodeRequest(clientCodecOf('gob'), seq, method, 0);
   const frames: Uint8Array[] = [];
   for (let p = 0; p < bytes.length; ) {
     const n = measureGob(bytes, p, bytes.length);
@@ -174,18 +175,18 @@ describe('gob type definitions that nest', () => {
         const conn = await rpcConnect(h.port, 'gob');
         // Encode the follow-up call with the same stream state as the header (one client codec).
         const client = clientCodecOf('gob');
-        const first = client.encodeRequest(1, 'Echo.Echo', 0);
+        const first = encodeRequest(client, 1, 'Echo.Echo', 0);
         const frames: Uint8Array[] = [];
         for (let p = 0; p < first.length; ) {
           const len = measureGob(first, p, first.length);
           frames.push(first.subarray(p, p + len));
           p += len;
         }
-        const second = client.encodeRequest(2, 'Arith.Add', { A: 20, B: 22 });
+        const second = encodeRequest(client, 2, 'Arith.Add', { A: 20, B: 22 });
         conn.socket.write(Buffer.concat([...frames.slice(0, -1), ...defs, value, second]));
         const replies = await waitForReplies(conn, 'gob', 2);
-        expect(replies[0]).toMatchObject({ seq: 1, error: expect.stringMatching(/nests deeper than 100/) as unknown });
-        expect(replies[1]).toEqual({ seq: 2, error: null, reply: 42 });
+        expect(replies[0]).toMatchObject({ type: 'response', seq: 1, error: expect.stringMatching(/nests deeper than 100/) as unknown });
+        expect(replies[1]).toEqual({ type: 'response', seq: 2, error: null, reply: 42 });
         conn.socket.destroy();
       },
       'gob',

@@ -16,6 +16,7 @@ import { builtinCodecs } from '../../src/codec/builtin.js';
 import type { ClientCodec, ClientResponse } from '../../src/codec/codec.js';
 import { rawConnect, startDemoServer } from '../helpers.js';
 import type { RawConnection } from '../helpers.js';
+import { encodeRequest } from '../support/codec-messages.js';
 
 /** CodecName is one of the built-in wire formats. */
 export type CodecName = 'gob' | 'json' | 'msgpack';
@@ -255,7 +256,7 @@ export function clientCodecOf(codec: CodecName): ClientCodec {
 /** encodeCalls encodes calls as one stream of `codec` bytes: `[seq, Service.Method, args]` each. */
 export function encodeCalls(codec: CodecName, calls: readonly (readonly [number, string, unknown])[]): Buffer {
   const c = clientCodecOf(codec);
-  return Buffer.concat(calls.map(([seq, method, args]) => c.encodeRequest(seq, method, args)));
+  return Buffer.concat(calls.map(([seq, method, args]) => encodeRequest(c, seq, method, args)));
 }
 
 /** decodeReplies decodes every complete reply in a stream the server sent (an incomplete tail is ignored). */

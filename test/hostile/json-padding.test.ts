@@ -33,13 +33,13 @@ describe('json: whitespace between messages is not a message', () => {
       conn.socket.write(packet);
       await sleep(20);
     }
-    expect(await waitForReplies(conn, 'json', 1)).toEqual([{ seq: 1, error: null, reply: 3 }]);
+    expect(await waitForReplies(conn, 'json', 1)).toEqual([{ type: 'response', seq: 1, error: null, reply: 3 }]);
     await sleep(MESSAGE_MS * 3);
     expect(conn.socket.destroyed).toBe(false);
     expect(h.log.errors).toEqual([]);
     conn.socket.write(encodeCalls('json', [[2, 'Arith.Add', { A: 2, B: 3 }]]));
     const replies = await waitForReplies(conn, 'json', 2);
-    expect(replies[1]).toEqual({ seq: 2, error: null, reply: 5 });
+    expect(replies[1]).toEqual({ type: 'response', seq: 2, error: null, reply: 5 });
     conn.socket.destroy();
   });
 

@@ -148,7 +148,7 @@ describe('json messages that are not JSON-RPC requests', () => {
       await sleep(20);
       conn.socket.write('{"method":"Arith.Add","params":[{"A":2,"B":5}],"id":9}   \n\n');
       const replies = await waitForReplies(conn, 'json', 1);
-      expect(replies).toEqual([{ seq: 9, error: null, reply: 7 }]);
+      expect(replies).toEqual([{ type: 'response', seq: 9, error: null, reply: 7 }]);
       expect(decodeReplies('json', conn.codecBytes())).toHaveLength(1);
       conn.socket.destroy();
     }, 'json');

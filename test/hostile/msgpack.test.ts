@@ -140,7 +140,7 @@ describe('msgpack messages that are not msgpack-rpc', () => {
       }
       conn.socket.write(Buffer.concat([...junk, pack([0, 5, 'Arith.Add', [{ A: 2, B: 3 }]])]));
       const replies = await waitForReplies(conn, 'msgpack', 1);
-      expect(replies).toEqual([{ seq: 5, error: null, reply: 5 }]);
+      expect(replies).toEqual([{ type: 'response', seq: 5, error: null, reply: 5 }]);
       conn.socket.destroy();
     });
   });

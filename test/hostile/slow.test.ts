@@ -41,7 +41,7 @@ describe.each(CODECS)('%s, with idleTimeoutMs', (codec) => {
       conn.socket.setNoDelay(true);
       await writeSlowly(conn, small, 1, 2);
       const [reply] = await waitForReplies(conn, codec, 1);
-      expect(reply).toEqual({ seq: 1, error: null, reply: 3 });
+      expect(reply).toEqual({ type: 'response', seq: 1, error: null, reply: 3 });
       conn.socket.destroy();
     }).finally(() => roomy.close());
   });

@@ -8,7 +8,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CANCEL_METHOD } from '../../src/cancel.js';
+import { CANCEL_METHOD } from '../../src/codec/cancel.js';
 import type { ServerOptions } from '../../src/server/options.js';
 import { CODECS, connectHead, encodeCalls, MIB, startHostileServer, withCanary } from './harness.js';
 import type { CodecName, HostileServer } from './harness.js';

@@ -52,7 +52,7 @@ describe('attach to an existing http.Server', () => {
   });
 
   it('answers an unknown codec with 415', async () => {
-    const err = await dialHTTP(address, { codec: { ...(await import('../../src/codec/json.js')).jsonCodec, name: 'yaml' } }).catch((e: unknown) => e);
+    const err = await dialHTTP(address, { codec: { ...(await import('../../src/codec/json/json-codec.js')).jsonCodec, name: 'yaml' } }).catch((e: unknown) => e);
     expect((err as HandshakeError).statusCode).toBe(415);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { ErrorCode, HandshakeError, RpcError } from '../../src/errors.js';
 import { bearerToken } from '../../src/server/authorize.js';
-import type { CallContext } from '../../src/server/call-context.js';
+import type { CallContext } from '../../src/call-context.js';
 import type { Server } from '../../src/server/server.js';
 import { rawConnect, startDemoServer } from '../helpers.js';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { ErrorCode, RpcError, ServerError } from '../../src/errors.js';
-import type { CallContext } from '../../src/server/call-context.js';
+import type { CallContext } from '../../src/call-context.js';
 import type { Server } from '../../src/server/server.js';
 import { rejection, startDemoServer } from '../helpers.js';
 

@@ -36,7 +36,7 @@ describe.each(CODECS)('%s', (codec) => {
     conn.socket.write(encodeCalls(codec, [[1, 'Arith.Add', { A: 2, B: 3 }]]));
     holdEventLoop(IDLE_MS * 3);
     const [reply] = await waitForReplies(conn, codec, 1);
-    expect(reply).toEqual({ seq: 1, error: null, reply: 5 });
+    expect(reply).toEqual({ type: 'response', seq: 1, error: null, reply: 5 });
     conn.socket.destroy();
   });
 
@@ -57,7 +57,7 @@ describe.each(CODECS)('%s', (codec) => {
     conn.socket.write(call.subarray(call.length >> 1));
     holdEventLoop(IDLE_MS * 3);
     const [reply] = await waitForReplies(conn, codec, 1);
-    expect(reply).toEqual({ seq: 1, error: null, reply: 5 });
+    expect(reply).toEqual({ type: 'response', seq: 1, error: null, reply: 5 });
     conn.socket.destroy();
   });
 });

@@ -4,7 +4,7 @@ import { Duplex } from 'node:stream';
 import { pack, unpack, unpackMultiple } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
-import { msgpackCodec } from '../../src/codec/msgpack.js';
+import { msgpackCodec } from '../../src/codec/msgpack/msgpack-codec.js';
 import { demoServices } from '../../src/demo/services.js';
 import { ProtocolError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { ErrorCode, HandshakeError, RpcError } from '../../src/errors.js';
-import type { CallContext } from '../../src/server/call-context.js';
+import type { CallContext } from '../../src/call-context.js';
 import type { Server } from '../../src/server/server.js';
 import { rejection, startDemoServer } from '../helpers.js';
 import { makeTestPki } from '../support/tls-certs.js';

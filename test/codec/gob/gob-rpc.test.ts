@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ClientResponse, Measure, ServerMessage, ServerRequest } from '../../src/codec/codec.js';
-import type { GoType } from '../../src/codec/go-type.js';
-import { gobCodec, measureGob } from '../../src/codec/gob.js';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { ErrorCode, ProtocolError } from '../../src/errors.js';
+import type { ClientResponse, Measure, ServerMessage, ServerRequest } from '../../../src/codec/codec.js';
+import type { GoType } from '../../../src/codec/go-type.js';
+import { gobCodec, measureGob } from '../../../src/codec/gob/gob-codec.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { ErrorCode, ProtocolError } from '../../../src/errors.js';
+import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gob-golden.json', import.meta.url), 'utf8')) as Record<string, string>;
 const opts = { maxDepth: 64 };
@@ -111,7 +112,7 @@ describe('net/rpc layout over gob', () => {
     const { codec: server, reader } = serverReader();
     const n = 5000;
     const parts: Uint8Array[] = [];
-    for (let i = 0; i < n; i++) parts.push(client.encodeRequest(i, i % 2 ? 'Arith.Multiply' : 'Arith.Add', { A: i, B: -i }, args));
+    for (let i = 0; i < n; i++) parts.push(encodeRequest(client, i, i % 2 ? 'Arith.Multiply' : 'Arith.Add', { A: i, B: -i }, args));
     const reqs = reader.push(Buffer.concat(parts)) as ServerRequest[];
     expect(reqs).toHaveLength(n);
     expect(reqs[4321]).toEqual({ type: 'request', id: 4321, serviceMethod: 'Arith.Multiply', args: { A: 4321, B: -4321 } });
@@ -124,21 +125,24 @@ describe('net/rpc layout over gob', () => {
       const a = r.args as { A: number; B: number };
       replies.push(
         a.A % 7 === 3
-          ? server.encodeResponse(r.id, r.serviceMethod, `bad ${a.A}`, undefined)
-          : server.encodeResponse(r.id, r.serviceMethod, null, { Sum: a.A + a.B, Prod: a.A * a.B }),
+          ? encodeResponse(server, r.id, r.serviceMethod, `bad ${a.A}`, undefined)
+          : encodeResponse(server, r.id, r.serviceMethod, null, { Sum: a.A + a.B, Prod: a.A * a.B }),
       );
     }
     const resps = creader.push(Buffer.concat(replies));
     expect(resps).toHaveLength(n);
-    expect(resps[10]).toEqual({ seq: 10, error: 'bad 10', reply: undefined });
-    expect(resps[11]).toEqual({ seq: 11, error: null, reply: { Sum: 0, Prod: -121 } });
+    expect(resps[10]).toEqual({ type: 'response', seq: 10, error: 'bad 10', reply: undefined });
+    expect(resps[11]).toEqual({ type: 'response', seq: 11, error: null, reply: { Sum: 0, Prod: -121 } });
   });
 
   it('carries sequence numbers beyond 2^53 as bigint ids', () => {
-    const { codec: server } = serverReader();
+    const { codec: server, reader: sreader } = serverReader();
     const { reader } = clientReader();
     const big = 2n ** 64n - 1n;
-    const bytes = server.encodeResponse(big, 'S.M', null, 'ok');
+    // A Go client's seq past 2^53, which this side reads as a bigint.
+    const goClient = gobCodec.newClientCodec({ maxDepth: 64 });
+    const [req] = sreader.push(encodeRequest(goClient, big as unknown as number, 'S.M', 'hi')) as ServerRequest[];
+    const bytes = encodeResponse(server, req!.id, 'S.M', null, 'ok');
     // The client's seq is a number; the server's id survives exactly.
     expect(decodeAll(bytes)).toEqual([{ ServiceMethod: 'S.M', Seq: big, Error: '' }, 'ok']);
     expect(reader.push(bytes)[0]!.reply).toBe('ok');
@@ -149,7 +153,7 @@ describe('net/rpc layout over gob', () => {
     const { reader } = serverReader(); // maxDepth 64
     let deep: unknown = 1;
     for (let i = 0; i < 100; i++) deep = [deep];
-    const bytes = Buffer.concat([client.encodeRequest(1, 'S.Deep', deep), client.encodeRequest(2, 'S.Ok', 'fine')]);
+    const bytes = Buffer.concat([encodeRequest(client, 1, 'S.Deep', deep), encodeRequest(client, 2, 'S.Ok', 'fine')]);
     const got = reader.push(bytes) as ServerRequest[];
     expect(got).toHaveLength(2);
     expect(got[0]!.argsError).toBeInstanceOf(ProtocolError);
@@ -161,20 +165,20 @@ describe('net/rpc layout over gob', () => {
     const { codec: server } = serverReader();
     const { reader } = clientReader();
     const bytes = Buffer.concat([
-      server.encodeResponse(1, 'S.M', 'boom', { ignored: true }),
-      server.encodeResponse(2, 'S.M', null, [1, 2, 3]),
+      encodeResponse(server, 1, 'S.M', 'boom', { ignored: true }),
+      encodeResponse(server, 2, 'S.M', null, [1, 2, 3]),
     ]);
     expect(reader.push(bytes)).toEqual([
-      { seq: 1, error: 'boom', reply: undefined },
-      { seq: 2, error: null, reply: [1, 2, 3] },
+      { type: 'response', seq: 1, error: 'boom', reply: undefined },
+      { type: 'response', seq: 2, error: null, reply: [1, 2, 3] },
     ]);
   });
 
   it('decodes Go’s own responses, including the error reply', () => {
     const { reader } = clientReader();
     expect(reader.push(Buffer.from(fixture.rpcResponse!, 'hex'))).toEqual([
-      { seq: 7, error: null, reply: 56 },
-      { seq: 8, error: 'divide by zero', reply: undefined },
+      { type: 'response', seq: 7, error: null, reply: 56 },
+      { type: 'response', seq: 8, error: 'divide by zero', reply: undefined },
     ]);
   });
 });

@@ -2,13 +2,14 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { GoType } from '../../src/codec/go-type.js';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { topType } from '../../src/codec/gob/enc-type.js';
-import { StreamEncoder } from '../../src/codec/gob/encoder.js';
-import { measureGob } from '../../src/codec/gob/framing.js';
-import { gobCodec } from '../../src/codec/gob.js';
-import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
+import type { GoType } from '../../../src/codec/go-type.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { topType } from '../../../src/codec/gob/enc-type.js';
+import { StreamEncoder } from '../../../src/codec/gob/encoder.js';
+import { measureGob } from '../../../src/codec/gob/framing.js';
+import { gobCodec } from '../../../src/codec/gob/gob-codec.js';
+import { buildGoProgram, requireGo } from '../../interop/go-toolchain.js';
+import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
 
 const run = promisify(execFile);
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gob-golden.json', import.meta.url), 'utf8')) as Record<string, string>;
@@ -198,14 +199,14 @@ describe('gob interop with Go 1.19 encoding/gob', () => {
     // The client codec's own request bytes, as a Go server would read them.
     const client = gobCodec.newClientCodec({ maxDepth: 100 });
     const req = Buffer.concat([
-      client.encodeRequest(1, 'Arith.Multiply', { A: 6, B: 7 }),
-      client.encodeRequest(2, 'Arith.Multiply', { A: 0, B: 3 }),
+      encodeRequest(client, 1, 'Arith.Multiply', { A: 6, B: 7 }),
+      encodeRequest(client, 2, 'Arith.Multiply', { A: 0, B: 3 }),
     ]);
     jobs.push({ name: 'clientCodec', types: ['rpcRequest', 'args', 'rpcRequest', 'args'], hex: req.toString('hex') });
     const server = gobCodec.newServerCodec({ maxDepth: 100 });
     const resp = Buffer.concat([
-      server.encodeResponse(1, 'Arith.Multiply', null, 42, { kind: 'int' }),
-      server.encodeResponse(2, 'Arith.Divide', 'divide by zero', undefined),
+      encodeResponse(server, 1, 'Arith.Multiply', null, 42, { kind: 'int' }),
+      encodeResponse(server, 2, 'Arith.Divide', 'divide by zero', undefined),
     ]);
     jobs.push({ name: 'serverCodec', types: ['rpcResponse', 'int', 'rpcResponse', 'discard'], hex: resp.toString('hex') });
 

@@ -1,19 +1,20 @@
-import { CANCEL_METHOD } from '../cancel.js';
-import { ErrorCode, RpcError } from '../errors.js';
-import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
-import type { GoType } from './go-type.js';
-import { isRecoverable, StreamDecoder } from './gob/decoder.js';
-import { EMPTY_STRUCT, structOf, T, topType } from './gob/enc-type.js';
-import type { EncType } from './gob/enc-type.js';
-import { StreamEncoder } from './gob/encoder.js';
-import { encodeError, protocolError } from './gob/errors.js';
-import { measureGob } from './gob/framing.js';
+import { CANCEL_METHOD, cancelOf } from '../cancel.js';
+import { ErrorCode, RpcError } from '../../errors.js';
+import { CallIds } from '../call-ids.js';
+import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
+import type { GoType } from '../go-type.js';
+import { isRecoverable, StreamDecoder } from './decoder.js';
+import { EMPTY_STRUCT, structOf, T, topType } from './enc-type.js';
+import type { EncType } from './enc-type.js';
+import { StreamEncoder } from './encoder.js';
+import { encodeError, protocolError } from './errors.js';
+import { measureGob } from './framing.js';
 
-export type { GobInterfaceValue } from './gob/decoder.js';
+export type { GobInterfaceValue } from './decoder.js';
 
 /** A cancel call's argument: the abandoned call's sequence number, a Go uint64. */
 const SEQ_TYPE: GoType = { kind: 'uint', bits: 64 };
-export { measureGob } from './gob/framing.js';
+export { measureGob } from './framing.js';
 
 /** net/rpc's request header, `rpc.Request{ServiceMethod string; Seq uint64}`. */
 const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [T.string, T.uint]);
@@ -134,15 +135,20 @@ abstract class GobRpcStream {
 }
 
 class GobServerCodec extends GobRpcStream implements ServerCodec {
+  private readonly ids = new CallIds();
+
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
     const pair = this.readPair(buf, start, end);
     if (pair === undefined) return undefined;
     const { header } = pair;
-    if (pair.bodyError) return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args: undefined, argsError: pair.bodyError };
-    return { type: 'request', id: header.seq, serviceMethod: header.serviceMethod, args: pair.body };
+    if (header.serviceMethod === CANCEL_METHOD) return cancelOf(this.ids, pair.bodyError ? undefined : pair.body);
+    const id = this.ids.local(header.seq);
+    if (pair.bodyError) return { type: 'request', id, serviceMethod: header.serviceMethod, args: undefined, argsError: pair.bodyError };
+    return { type: 'request', id, serviceMethod: header.serviceMethod, args: pair.body };
   }
 
-  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown, replyType?: GoType): Uint8Array {
+  encode({ id: local, serviceMethod, error, reply, replyType }: ServerOutgoing): Uint8Array {
+    const id = this.ids.wire(local);
     if (typeof id !== 'number' && typeof id !== 'bigint') throw encodeError(`invalid call id ${String(id)}`);
     const header = { ServiceMethod: serviceMethod, Seq: id, Error: error ?? '' };
     if (error !== null) return this.writePair(header, RESPONSE, {}, () => EMPTY_STRUCT);
@@ -151,12 +157,13 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
 }
 
 class GobClientCodec extends GobRpcStream implements ClientCodec {
-  encodeRequest(seq: number, serviceMethod: string, args: unknown, argsType?: GoType): Uint8Array {
-    return this.writePair({ ServiceMethod: serviceMethod, Seq: seq }, REQUEST, args, () => bodyType(args, argsType, this.maxDepth));
+  encode(message: ClientOutgoing): Uint8Array {
+    if (message.type === 'cancel') return this.writeRequest(message.seq, CANCEL_METHOD, message.target, SEQ_TYPE);
+    return this.writeRequest(message.seq, message.serviceMethod, message.args, message.argsType);
   }
 
-  encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array {
-    return this.encodeRequest(cancelSeq, CANCEL_METHOD, targetSeq, SEQ_TYPE);
+  private writeRequest(seq: number, serviceMethod: string, args: unknown, argsType: GoType | undefined): Uint8Array {
+    return this.writePair({ ServiceMethod: serviceMethod, Seq: seq }, REQUEST, args, () => bodyType(args, argsType, this.maxDepth));
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse | undefined {
@@ -164,9 +171,9 @@ class GobClientCodec extends GobRpcStream implements ClientCodec {
     if (pair === undefined) return undefined;
     const { header } = pair;
     const seq = Number(header.seq);
-    if (header.error !== '') return { seq, error: header.error, reply: undefined };
-    if (pair.bodyError) return { seq, error: pair.bodyError.message, reply: undefined };
-    return { seq, error: null, reply: pair.body };
+    if (header.error !== '') return { type: 'response', seq, error: header.error, reply: undefined };
+    if (pair.bodyError) return { type: 'response', seq, error: pair.bodyError.message, reply: undefined };
+    return { type: 'response', seq, error: null, reply: pair.body };
   }
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { GoType } from '../../src/codec/go-type.js';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { topType } from '../../src/codec/gob/enc-type.js';
-import { StreamEncoder } from '../../src/codec/gob/encoder.js';
-import { measureGob } from '../../src/codec/gob/framing.js';
-import { gobCodec } from '../../src/codec/gob.js';
-import { ErrorCode, RpcError } from '../../src/errors.js';
+import type { GoType } from '../../../src/codec/go-type.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { topType } from '../../../src/codec/gob/enc-type.js';
+import { StreamEncoder } from '../../../src/codec/gob/encoder.js';
+import { measureGob } from '../../../src/codec/gob/framing.js';
+import { gobCodec } from '../../../src/codec/gob/gob-codec.js';
+import { ErrorCode, RpcError } from '../../../src/errors.js';
+import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
 
 /** roundTrip encodes values on one stream and decodes them on another. */
 function roundTrip(...items: [unknown, GoType?][]): unknown[] {
@@ -100,8 +101,8 @@ describe('gob encoder', () => {
     const client = gobCodec.newClientCodec({ maxDepth: 64 });
     const server = gobCodec.newServerCodec({ maxDepth: 64 });
     const t: GoType = { kind: 'struct', name: 'Args', fields: [{ name: 'A', type: { kind: 'int' } }, { name: 'B', type: { kind: 'string' } }] };
-    expectEncodeError(() => client.encodeRequest(1, 'S.M', { A: 1, B: 2 }, t));
-    const ok = client.encodeRequest(2, 'S.M', { A: 1, B: 'b' }, t);
+    expectEncodeError(() => encodeRequest(client, 1, 'S.M', { A: 1, B: 2 }, t));
+    const ok = encodeRequest(client, 2, 'S.M', { A: 1, B: 'b' }, t);
     const got: unknown[] = [];
     for (let p = 0; p < ok.length; ) {
       const n = server.measure(ok, p, ok.length);
@@ -110,14 +111,14 @@ describe('gob encoder', () => {
       p += n;
     }
     expect(got).toEqual([{ type: 'request', id: 2, serviceMethod: 'S.M', args: { A: 1, B: 'b' } }]);
-    expectEncodeError(() => server.encodeResponse(2, 'S.M', null, { A: 'x' }, t));
-    expect(server.encodeResponse(2, 'S.M', null, { A: 3 }, t).length).toBeGreaterThan(0);
+    expectEncodeError(() => encodeResponse(server, 2, 'S.M', null, { A: 'x' }, t));
+    expect(encodeResponse(server, 2, 'S.M', null, { A: 3 }, t).length).toBeGreaterThan(0);
   });
 
   it('sends each type definition once per stream', () => {
     const client = gobCodec.newClientCodec({ maxDepth: 64 });
-    const first = client.encodeRequest(1, 'S.M', { A: 1 });
-    const second = client.encodeRequest(2, 'S.M', { A: 1 });
+    const first = encodeRequest(client, 1, 'S.M', { A: 1 });
+    const second = encodeRequest(client, 2, 'S.M', { A: 1 });
     expect(second.length).toBeLessThan(first.length / 2);
   });
 });

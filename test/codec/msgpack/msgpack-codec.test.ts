@@ -1,8 +1,9 @@
 import { pack, unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { msgpackCodec } from '../../src/codec/msgpack.js';
-import { measureMsgpack } from '../../src/codec/msgpack-measure.js';
-import { ErrorCode, ProtocolError, RpcError } from '../../src/errors.js';
+import { msgpackCodec } from '../../../src/codec/msgpack/msgpack-codec.js';
+import { measureMsgpack } from '../../../src/codec/msgpack/msgpack-measure.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../../src/errors.js';
+import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
 
 const opts = { maxDepth: 100 };
 
@@ -64,28 +65,29 @@ describe('measureMsgpack', () => {
 describe('msgpack codec', () => {
   it('encodes requests and responses as msgpack-rpc arrays', () => {
     const client = msgpackCodec.newClientCodec(opts);
-    expect(unpack(client.encodeRequest(3, 'Arith.Multiply', { A: 7, B: 8 }))).toEqual([0, 3, 'Arith.Multiply', [{ A: 7, B: 8 }]]);
+    expect(unpack(encodeRequest(client, 3, 'Arith.Multiply', { A: 7, B: 8 }))).toEqual([0, 3, 'Arith.Multiply', [{ A: 7, B: 8 }]]);
     const server = msgpackCodec.newServerCodec(opts);
-    expect(unpack(server.encodeResponse(3, 'Arith.Multiply', null, 56))).toEqual([1, 3, null, 56]);
-    expect(unpack(server.encodeResponse(4, 'Arith.Divide', 'divide by zero', { ignored: true }))).toEqual([1, 4, 'divide by zero', null]);
+    expect(unpack(encodeResponse(server, 3, 'Arith.Multiply', null, 56))).toEqual([1, 3, null, 56]);
+    expect(unpack(encodeResponse(server, 4, 'Arith.Divide', 'divide by zero', { ignored: true }))).toEqual([1, 4, 'divide by zero', null]);
   });
 
   it('round-trips a call through server and client codecs', () => {
     const client = msgpackCodec.newClientCodec(opts);
     const server = msgpackCodec.newServerCodec(opts);
-    const req = server.decodeFrame(client.encodeRequest(9, 'Echo.Echo', { b: new Uint8Array([1, 2]), n: 2n ** 60n, big: 2 ** 40 }));
+    const req = server.decodeFrame(encodeRequest(client, 9, 'Echo.Echo', { b: new Uint8Array([1, 2]), n: 2n ** 60n, big: 2 ** 40 }));
     expect(req).toMatchObject({ type: 'request', id: 9, serviceMethod: 'Echo.Echo', args: { n: 2n ** 60n, big: 2 ** 40 } });
     const b = (req as { args: { b: unknown } }).args.b;
     expect(b).toBeInstanceOf(Uint8Array);
     expect([...(b as Uint8Array)]).toEqual([1, 2]);
-    const res = client.decodeFrame(server.encodeResponse(9, 'Echo.Echo', null, [1, 'two']));
-    expect(res).toEqual({ seq: 9, error: null, reply: [1, 'two'] });
-    expect(client.decodeFrame(server.encodeResponse(10, 'X.Y', 'bad', undefined))).toEqual({ seq: 10, error: 'bad', reply: undefined });
+    const res = client.decodeFrame(encodeResponse(server, 9, 'Echo.Echo', null, [1, 'two']));
+    expect(res).toEqual({ type: 'response', seq: 9, error: null, reply: [1, 'two'] });
+    expect(client.decodeFrame(encodeResponse(server, 10, 'X.Y', 'bad', undefined))).toEqual({ type: 'response', seq: 10, error: 'bad', reply: undefined });
   });
 
   it('decodes notifications and a request without params', () => {
     const server = msgpackCodec.newServerCodec(opts);
-    expect(server.decodeFrame(pack([2, '$/cancel', [7]]))).toEqual({ type: 'notification', method: '$/cancel', params: [7] });
+    expect(server.decodeFrame(pack([2, '$/cancel', [7]]))).toEqual({ type: 'cancel', id: 7 });
+    expect(server.decodeFrame(pack([2, 'Log.Line', ['x']]))).toEqual({ type: 'notification', method: 'Log.Line', params: ['x'] });
     expect(server.decodeFrame(pack([0, 1, 'Echo.Echo', []]))).toMatchObject({ args: undefined });
   });
 
@@ -109,7 +111,7 @@ describe('msgpack codec', () => {
     const server = msgpackCodec.newServerCodec(opts);
     let err: unknown;
     try {
-      server.encodeResponse(1, 'A.B', null, 2n ** 70n);
+      encodeResponse(server, 1, 'A.B', null, 2n ** 70n);
     } catch (e) {
       err = e;
     }

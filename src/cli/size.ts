@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError } from './errors.js';
+import { ErrorCode, RpcError } from '../errors.js';
 
 /** Bytes per unit: decimal (kB = 1000) and binary (KiB = 1024) prefixes, matched without regard to case. */
 const UNITS: ReadonlyMap<string, number> = new Map([

@@ -1,7 +1,7 @@
-import { ErrorCode, ProtocolError } from '../errors.js';
-import type { Measure } from './codec.js';
-import { DEFAULT_MAX_MESSAGE_VALUES } from './limits.js';
-import type { ValueCount } from './limits.js';
+import { ErrorCode, ProtocolError } from '../../errors.js';
+import type { Measure } from '../codec.js';
+import { DEFAULT_MAX_MESSAGE_VALUES } from '../limits.js';
+import type { ValueCount } from '../limits.js';
 
 const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c;

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseDurationNanos } from '../src/duration.js';
-import { RpcError } from '../src/errors.js';
-import { buildGoProgram, requireGo } from './interop/go-toolchain.js';
+import { parseDuration, parseDurationNanos } from '../../src/cli/duration.js';
+import { RpcError } from '../../src/errors.js';
+import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
 
 /** Inputs that Go's time.ParseDuration accepts and refuses, run through both parsers. */
 const INPUTS = [

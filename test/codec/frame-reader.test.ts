@@ -1,8 +1,8 @@
 import { pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { measureMsgpack } from '../src/codec/msgpack-measure.js';
-import { ErrorCode, ProtocolError } from '../src/errors.js';
-import { FrameReader } from '../src/frame-reader.js';
+import { measureMsgpack } from '../../src/codec/msgpack/msgpack-measure.js';
+import { ErrorCode, ProtocolError } from '../../src/errors.js';
+import { FrameReader } from '../../src/codec/frame-reader.js';
 
 const measure = measureMsgpack(100);
 

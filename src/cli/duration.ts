@@ -1,4 +1,4 @@
-import { ErrorCode, RpcError } from './errors.js';
+import { ErrorCode, RpcError } from '../errors.js';
 
 /** Nanoseconds per unit, as in Go's time.ParseDuration (both spellings of the micro sign). */
 const UNITS: ReadonlyMap<string, bigint> = new Map([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RpcError } from '../src/errors.js';
-import { parseSize } from '../src/size.js';
+import { RpcError } from '../../src/errors.js';
+import { parseSize } from '../../src/cli/size.js';
 
 describe('parseSize', () => {
   it.each([

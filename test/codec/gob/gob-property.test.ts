@@ -5,12 +5,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ClientCodec, ServerCodec } from '../../src/codec/codec.js';
-import type { GoType } from '../../src/codec/go-type.js';
-import { gobCodec } from '../../src/codec/gob.js';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { GobWriter } from '../../src/codec/gob/writer.js';
-import { ErrorCode, RpcError } from '../../src/errors.js';
+import type { ClientCodec, ServerCodec } from '../../../src/codec/codec.js';
+import type { GoType } from '../../../src/codec/go-type.js';
+import { gobCodec } from '../../../src/codec/gob/gob-codec.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { GobWriter } from '../../../src/codec/gob/writer.js';
+import { ErrorCode, RpcError } from '../../../src/errors.js';
+import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
 
 const opts = { maxDepth: 64 };
 const INT64_MIN = -(2n ** 63n);
@@ -135,7 +136,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 function requestsThrough(client: ClientCodec, server: ServerCodec, values: readonly unknown[], argsType?: GoType): unknown[] {
-  const bytes = concat(values.map((v, i) => client.encodeRequest(i, 'Svc.Method', v, argsType)));
+  const bytes = concat(values.map((v, i) => encodeRequest(client, i, 'Svc.Method', v, argsType)));
   const got: unknown[] = [];
   for (const f of frames(server, bytes)) {
     const m = server.decodeFrame(f);
@@ -148,7 +149,7 @@ function requestsThrough(client: ClientCodec, server: ServerCodec, values: reado
 }
 
 function repliesThrough(server: ServerCodec, client: ClientCodec, values: readonly unknown[], replyType?: GoType): unknown[] {
-  const bytes = concat(values.map((v, i) => server.encodeResponse(i, 'Svc.Method', null, v, replyType)));
+  const bytes = concat(values.map((v, i) => encodeResponse(server, i, 'Svc.Method', null, v, replyType)));
   const got: unknown[] = [];
   for (const f of frames(client, bytes)) {
     const r = client.decodeFrame(f);
@@ -212,8 +213,8 @@ const streamArb = fc.array(valueArb, { minLength: 1, maxLength: 3 }).map((values
   const client = gobCodec.newClientCodec(opts);
   const server = gobCodec.newServerCodec(opts);
   return {
-    requests: concat(values.map((v, i) => client.encodeRequest(i, 'Svc.Method', v))),
-    replies: concat(values.map((v, i) => server.encodeResponse(i, 'Svc.Method', i === 1 ? 'boom' : null, v))),
+    requests: concat(values.map((v, i) => encodeRequest(client, i, 'Svc.Method', v))),
+    replies: concat(values.map((v, i) => encodeResponse(server, i, 'Svc.Method', i === 1 ? 'boom' : null, v))),
   };
 });
 

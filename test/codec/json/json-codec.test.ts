@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { jsonCodec } from '../../src/codec/json.js';
-import { measureJson } from '../../src/codec/json-measure.js';
-import { stringifyGoJson } from '../../src/codec/json-values.js';
-import { ErrorCode, ProtocolError, RpcError } from '../../src/errors.js';
-import { FrameReader } from '../../src/frame-reader.js';
+import { jsonCodec } from '../../../src/codec/json/json-codec.js';
+import { measureJson } from '../../../src/codec/json/json-measure.js';
+import { stringifyGoJson } from '../../../src/codec/json/json-values.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../../src/errors.js';
+import { FrameReader } from '../../../src/codec/frame-reader.js';
+import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
+import type { ServerRequest } from '../../../src/codec/codec.js';
 
 const opts = { maxDepth: 100 };
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
@@ -49,26 +51,26 @@ describe('measureJson', () => {
 describe('json codec (Go net/rpc/jsonrpc shapes)', () => {
   it("encodes requests byte for byte like Go's client", () => {
     const client = jsonCodec.newClientCodec(opts);
-    expect(text(client.encodeRequest(0, 'Arith.Multiply', { A: 7, B: 8 }))).toBe('{"method":"Arith.Multiply","params":[{"A":7,"B":8}],"id":0}\n');
+    expect(text(encodeRequest(client, 0, 'Arith.Multiply', { A: 7, B: 8 }))).toBe('{"method":"Arith.Multiply","params":[{"A":7,"B":8}],"id":0}\n');
   });
 
   it("encodes replies byte for byte like Go's server", () => {
     const server = jsonCodec.newServerCodec(opts);
-    expect(text(server.encodeResponse(0, 'Arith.Multiply', null, 56))).toBe('{"id":0,"result":56,"error":null}\n');
-    expect(text(server.encodeResponse(1, 'Arith.Divide', 'divide by zero', 99))).toBe('{"id":1,"result":null,"error":"divide by zero"}\n');
+    expect(text(encodeResponse(server, 0, 'Arith.Multiply', null, 56))).toBe('{"id":0,"result":56,"error":null}\n');
+    expect(text(encodeResponse(server, 1, 'Arith.Divide', 'divide by zero', 99))).toBe('{"id":1,"result":null,"error":"divide by zero"}\n');
   });
 
   it('never sends a null result without an error', () => {
     const server = jsonCodec.newServerCodec(opts);
-    expect(text(server.encodeResponse(2, 'A.B', null, undefined))).toBe('{"id":2,"result":{},"error":null}\n');
-    expect(text(server.encodeResponse(3, 'A.B', null, null))).toBe('{"id":3,"result":{},"error":null}\n');
+    expect(text(encodeResponse(server, 2, 'A.B', null, undefined))).toBe('{"id":2,"result":{},"error":null}\n');
+    expect(text(encodeResponse(server, 3, 'A.B', null, null))).toBe('{"id":3,"result":{},"error":null}\n');
   });
 
   it('echoes any JSON id back unchanged', () => {
     const server = jsonCodec.newServerCodec(opts);
     const req = server.decodeFrame(Buffer.from('{"method":"A.B","params":[1],"id":"abc"}'));
-    expect(req).toEqual({ type: 'request', id: 'abc', serviceMethod: 'A.B', args: 1 });
-    expect(text(server.encodeResponse('abc', 'A.B', null, 2))).toBe('{"id":"abc","result":2,"error":null}\n');
+    expect(req).toEqual({ type: 'request', id: expect.any(Number), serviceMethod: 'A.B', args: 1 });
+    expect(text(encodeResponse(server, (req as ServerRequest).id, 'A.B', null, 2))).toBe('{"id":"abc","result":2,"error":null}\n');
   });
 
   it('answers a request without params with an argument error, not a disconnect', () => {
@@ -79,8 +81,8 @@ describe('json codec (Go net/rpc/jsonrpc shapes)', () => {
 
   it('decodes replies and errors on the client', () => {
     const client = jsonCodec.newClientCodec(opts);
-    expect(client.decodeFrame(Buffer.from('{"id":4,"result":{"Quo":2,"Rem":0},"error":null}'))).toEqual({ seq: 4, error: null, reply: { Quo: 2, Rem: 0 } });
-    expect(client.decodeFrame(Buffer.from('{"id":5,"result":null,"error":"boom"}'))).toEqual({ seq: 5, error: 'boom', reply: undefined });
+    expect(client.decodeFrame(Buffer.from('{"id":4,"result":{"Quo":2,"Rem":0},"error":null}'))).toEqual({ type: 'response', seq: 4, error: null, reply: { Quo: 2, Rem: 0 } });
+    expect(client.decodeFrame(Buffer.from('{"id":5,"result":null,"error":"boom"}'))).toEqual({ type: 'response', seq: 5, error: 'boom', reply: undefined });
     expect(client.decodeFrame(Buffer.from('{"id":6,"result":null,"error":""}'))).toMatchObject({ error: 'unspecified error' });
   });
 
@@ -88,8 +90,8 @@ describe('json codec (Go net/rpc/jsonrpc shapes)', () => {
     const client = jsonCodec.newClientCodec(opts);
     const server = jsonCodec.newServerCodec(opts);
     const stream = Buffer.concat([
-      client.encodeRequest(0, 'Echo.Echo', { s: 'a}b{c"d\\', list: [1, [2]] }),
-      client.encodeRequest(1, 'Echo.Upper', 'héllo'),
+      encodeRequest(client, 0, 'Echo.Echo', { s: 'a}b{c"d\\', list: [1, [2]] }),
+      encodeRequest(client, 1, 'Echo.Upper', 'héllo'),
     ]);
     for (let i = 0; i <= stream.length; i++) {
       const reader = new FrameReader(server.measure, 1 << 20);
@@ -115,7 +117,7 @@ describe('json codec (Go net/rpc/jsonrpc shapes)', () => {
     const server = jsonCodec.newServerCodec(opts);
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    const err = thrown(() => server.encodeResponse(1, 'A.B', null, cyclic)) as RpcError;
+    const err = thrown(() => encodeResponse(server, 1, 'A.B', null, cyclic)) as RpcError;
     expect(err).toBeInstanceOf(RpcError);
     expect(err.code).toBe(ErrorCode.Encode);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseGoJson } from '../../src/codec/json-big-ints.js';
-import { stringifyGoJson } from '../../src/codec/json-values.js';
+import { parseGoJson } from '../../../src/codec/json/json-big-ints.js';
+import { stringifyGoJson } from '../../../src/codec/json/json-values.js';
 
 describe('parseGoJson', () => {
   it('keeps integers beyond 2^53 as bigint and leaves the rest as JSON.parse reads it', () => {

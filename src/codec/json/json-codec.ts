@@ -1,11 +1,12 @@
-import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
-import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../errors.js';
+import { CallIds } from '../call-ids.js';
+import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, Encoded, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import { isJsonWhitespace, measureJson } from './json-measure.js';
-import { CANCEL_METHOD } from '../cancel.js';
+import { CANCEL_METHOD, cancelOf } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
 import { parseGoJson } from './json-big-ints.js';
-import { decodedCost } from './limits.js';
-import type { ValueCount } from './limits.js';
+import { decodedCost } from '../limits.js';
+import type { ValueCount } from '../limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -40,6 +41,7 @@ class JsonServerCodec implements ServerCodec {
   readonly measure;
   readonly isPadding = isJsonWhitespace;
   private readonly count: ValueCount = { values: 0 };
+  private readonly ids = new CallIds();
 
   constructor(options: CodecOptions) {
     this.measure = measureJson(options.maxDepth, options.maxValues, this.count);
@@ -54,19 +56,21 @@ class JsonServerCodec implements ServerCodec {
     return decodedCost(end - start, this.count.values);
   }
 
-  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage {
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
     const m = parse(buf, start, end);
     if (!isObject(m) || typeof m.method !== 'string') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC request {"method", "params", "id"}');
     }
-    const id = m.id === undefined ? null : m.id;
+    if (m.method === CANCEL_METHOD) return cancelOf(this.ids, Array.isArray(m.params) ? m.params[0] : undefined);
+    const id = this.ids.local(m.id === undefined ? null : m.id);
     if (!Array.isArray(m.params)) {
       return { type: 'request', id, serviceMethod: m.method, args: undefined, argsError: new Error('jsonrpc: request body missing params') };
     }
     return { type: 'request', id, serviceMethod: m.method, args: m.params[0] };
   }
 
-  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown): Uint8Array {
+  encode({ id: local, serviceMethod, error, reply }: ServerOutgoing): Encoded {
+    const id = this.ids.wire(local);
     if (error !== null) return encodeLine({ id, result: null, error }, `error reply for ${serviceMethod}`);
     const result = reply === undefined || reply === null ? EMPTY_RESULT : reply;
     return encodeLine({ id, result, error: null }, `reply for ${serviceMethod}`);
@@ -91,12 +95,10 @@ class JsonClientCodec implements ClientCodec {
     return decodedCost(end - start, this.count.values);
   }
 
-  encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {
+  encode(message: ClientOutgoing): Encoded {
+    if (message.type === 'cancel') return encodeLine({ method: CANCEL_METHOD, params: [message.target], id: message.seq }, `arguments for ${CANCEL_METHOD}`);
+    const { seq, serviceMethod, args } = message;
     return encodeLine({ method: serviceMethod, params: [args === undefined ? null : args], id: seq }, `arguments for ${serviceMethod}`);
-  }
-
-  encodeCancel(cancelSeq: number, targetSeq: number): Uint8Array {
-    return this.encodeRequest(cancelSeq, CANCEL_METHOD, targetSeq);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
@@ -104,9 +106,9 @@ class JsonClientCodec implements ClientCodec {
     if (!isObject(m) || typeof m.id !== 'number') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC response {"id", "result", "error"}');
     }
-    if (m.error === null || m.error === undefined) return { seq: m.id, error: null, reply: m.result };
+    if (m.error === null || m.error === undefined) return { type: 'response', seq: m.id, error: null, reply: m.result };
     const error = typeof m.error === 'string' ? m.error || 'unspecified error' : JSON.stringify(m.error);
-    return { seq: m.id, error, reply: undefined };
+    return { type: 'response', seq: m.id, error, reply: undefined };
   }
 }
 

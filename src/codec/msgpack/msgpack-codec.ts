@@ -1,11 +1,12 @@
 import { Packr } from 'msgpackr';
-import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
-import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage } from './codec.js';
+import { ErrorCode, ProtocolError, RpcError } from '../../errors.js';
+import { CallIds } from '../call-ids.js';
+import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, Encoded, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import { isLargeBytes, isSmallUint, largeRequest, largeResponse } from './msgpack-large.js';
 import { measureMsgpack } from './msgpack-measure.js';
-import { decodedCost } from './limits.js';
-import type { ValueCount } from './limits.js';
-import { CANCEL_NOTIFICATION } from '../cancel.js';
+import { decodedCost } from '../limits.js';
+import type { ValueCount } from '../limits.js';
+import { CANCEL_METHOD, CANCEL_NOTIFICATION, cancelOf } from '../cancel.js';
 
 const REQUEST = 0;
 const RESPONSE = 1;
@@ -71,6 +72,7 @@ function errorText(error: unknown): string {
 class MsgpackServerCodec implements ServerCodec {
   readonly measure;
   private readonly count: ValueCount = { values: 0 };
+  private readonly ids = new CallIds();
 
   constructor(options: CodecOptions) {
     this.measure = measureMsgpack(options.maxDepth, options.maxValues, this.count);
@@ -85,27 +87,26 @@ class MsgpackServerCodec implements ServerCodec {
     return decodedCost(end - start, this.count.values);
   }
 
-  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage {
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
     const m = decode(buf, start, end);
     if (Array.isArray(m)) {
       if (m.length === 4 && m[0] === REQUEST && typeof m[2] === 'string' && Array.isArray(m[3])) {
-        return { type: 'request', id: m[1], serviceMethod: m[2], args: m[3][0] };
+        if (m[2] === CANCEL_METHOD) return cancelOf(this.ids, m[3][0]);
+        return { type: 'request', id: this.ids.local(m[1]), serviceMethod: m[2], args: m[3][0] };
       }
       if (m.length === 3 && m[0] === NOTIFICATION && typeof m[1] === 'string') {
+        if (m[1] === CANCEL_NOTIFICATION && Array.isArray(m[2])) return cancelOf(this.ids, m[2][0]);
         return { type: 'notification', method: m[1], params: m[2] };
       }
     }
     throw new ProtocolError('rpc: msgpack: message is not a msgpack-rpc request [0, msgid, method, params] or notification [2, method, params]');
   }
 
-  encodeResponse(id: unknown, serviceMethod: string, error: string | null, reply: unknown): Uint8Array {
+  encode({ id: local, serviceMethod, error, reply }: ServerOutgoing): Encoded {
+    const id = this.ids.wire(local);
     if (error !== null) return encode([RESPONSE, id, error, null], `error reply for ${serviceMethod}`);
+    if (isLargeBytes(reply) && isSmallUint(id)) return largeResponse(id, reply);
     return encode([RESPONSE, id, null, reply], `reply for ${serviceMethod}`);
-  }
-
-  encodeResponseParts(id: unknown, serviceMethod: string, error: string | null, reply: unknown): Uint8Array | Uint8Array[] {
-    if (error === null && isLargeBytes(reply) && isSmallUint(id)) return largeResponse(id, reply);
-    return this.encodeResponse(id, serviceMethod, error, reply);
   }
 }
 
@@ -126,29 +127,18 @@ class MsgpackClientCodec implements ClientCodec {
     return decodedCost(end - start, this.count.values);
   }
 
-  encodeRequest(seq: number, serviceMethod: string, args: unknown): Uint8Array {
-    return encode([REQUEST, seq, serviceMethod, [args]], `arguments for ${serviceMethod}`);
-  }
-
-  encodeRequestParts(seq: number, serviceMethod: string, args: unknown): Uint8Array | Uint8Array[] {
+  encode(message: ClientOutgoing): Encoded {
+    if (message.type === 'cancel') return encode([NOTIFICATION, CANCEL_NOTIFICATION, [message.target]], `notification ${CANCEL_NOTIFICATION}`);
+    const { seq, serviceMethod, args } = message;
     if (isLargeBytes(args) && isSmallUint(seq)) return largeRequest(seq, serviceMethod, args);
-    return this.encodeRequest(seq, serviceMethod, args);
-  }
-
-  /** encodeNotification encodes a one-way msgpack-rpc notification. */
-  encodeNotification(method: string, params: unknown): Uint8Array {
-    return encode([NOTIFICATION, method, params], `notification ${method}`);
-  }
-
-  encodeCancel(_cancelSeq: number, targetSeq: number): Uint8Array {
-    return this.encodeNotification(CANCEL_NOTIFICATION, [targetSeq]);
+    return encode([REQUEST, seq, serviceMethod, [args]], `arguments for ${serviceMethod}`);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
     const m = decode(buf, start, end);
     if (Array.isArray(m) && m.length === 4 && m[0] === RESPONSE && typeof m[1] === 'number') {
       const error = m[2] === null || m[2] === undefined ? null : errorText(m[2]);
-      return { seq: m[1], error, reply: error === null ? m[3] : undefined };
+      return { type: 'response', seq: m[1], error, reply: error === null ? m[3] : undefined };
     }
     throw new ProtocolError('rpc: msgpack: message is not a msgpack-rpc response [1, msgid, error, result]');
   }

@@ -1,5 +1,5 @@
 /**
- * The HTTP/1.x head parsing shared by the server front and the client dial.
+ * HTTP/1.x head parsing, shared by the server front and the client dial.
  * Both sides accept bare LF as well as CRLF line ends, because Go's net/rpc
  * writes bare LF (`CONNECT /_goRPC_ HTTP/1.0\n\n` and
  * `HTTP/1.0 200 Connected to Go RPC\n\n`), which Node's HTTP parser rejects.
@@ -8,20 +8,8 @@
 const LF = 0x0a;
 const CR = 0x0d;
 
-/** CONNECTED_STATUS is the status text Go's rpc.DialHTTP requires, exactly. */
-export const CONNECTED_STATUS = '200 Connected to Go RPC';
-
-/** CONNECTED_RESPONSE is the exact byte sequence a Go server answers a CONNECT with. */
-export const CONNECTED_RESPONSE = `HTTP/1.0 ${CONNECTED_STATUS}\n\n`;
-
-/** DEFAULT_RPC_PATH is Go's rpc.DefaultRPCPath. */
-export const DEFAULT_RPC_PATH = '/_goRPC_';
-
-/** DEFAULT_DEBUG_PATH is Go's rpc.DefaultDebugPath. */
-export const DEFAULT_DEBUG_PATH = '/debug/rpc';
-
-/** CODEC_HEADER is the request header that names the wire format. */
-export const CODEC_HEADER = 'rpc-codec';
+/** DEFAULT_MAX_HEAD_BYTES is the largest HTTP head either side reads by default: 16 KiB. */
+export const DEFAULT_MAX_HEAD_BYTES = 16 * 1024;
 
 /**
  * findHeadEnd returns the offset just past the blank line that ends an HTTP
@@ -120,4 +108,52 @@ export function parseStatusHead(bytes: Uint8Array): StatusHead {
 export function requestPath(target: string): string {
   const q = target.search(/[?#]/);
   return q === -1 ? target : target.slice(0, q);
+}
+
+/** HeadScan is what {@link HeadBuffer.push} found so far. */
+export type HeadScan =
+  | { readonly state: 'partial' }
+  | { readonly state: 'tooLarge' }
+  /** `head` runs up to and including the blank line; `rest` are the bytes after it. */
+  | { readonly state: 'complete'; readonly head: Buffer; readonly rest: Buffer };
+
+const PARTIAL: HeadScan = { state: 'partial' };
+const TOO_LARGE: HeadScan = { state: 'tooLarge' };
+
+/**
+ * HeadBuffer collects the chunks of an HTTP head until its blank line,
+ * scanning only the new bytes of each chunk (plus the three before them,
+ * where a blank line may have begun) and never further than `maxHeadBytes`
+ * plus a blank line: a head that has not ended by then is `tooLarge`,
+ * however the peer splits it. It keeps the chunks it was given, so bytes
+ * after the head are returned unchanged.
+ */
+export class HeadBuffer {
+  private readonly maxHeadBytes: number;
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(maxHeadBytes: number) {
+    this.maxHeadBytes = maxHeadBytes;
+  }
+
+  /** byteLength is the number of bytes pushed so far. */
+  get byteLength(): number {
+    return this.size;
+  }
+
+  /** push adds a chunk and reports whether the head is complete, still partial, or too large. */
+  push(chunk: Buffer): HeadScan {
+    const scanFrom = Math.max(0, this.size - 3);
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    const buf = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.size);
+    this.chunks = [buf];
+    const max = this.maxHeadBytes;
+    const end = findHeadEnd(buf.subarray(scanFrom, Math.min(buf.length, max + 4)));
+    if (end === -1) return this.size > max ? TOO_LARGE : PARTIAL;
+    const headEnd = scanFrom + end;
+    if (headEnd > max + 4) return TOO_LARGE;
+    return { state: 'complete', head: buf.subarray(0, headEnd), rest: buf.subarray(headEnd) };
+  }
 }

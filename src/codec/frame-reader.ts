@@ -1,5 +1,5 @@
-import type { Measure } from './codec/codec.js';
-import { ErrorCode, ProtocolError } from './errors.js';
+import type { Measure } from './codec.js';
+import { ErrorCode, ProtocolError } from '../errors.js';
 
 /**
  * FrameReader cuts a byte stream into frames using a codec's Measure and

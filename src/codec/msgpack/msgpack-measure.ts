@@ -1,7 +1,7 @@
-import { ErrorCode, ProtocolError } from '../errors.js';
-import type { Measure } from './codec.js';
-import { DEFAULT_MAX_MESSAGE_VALUES } from './limits.js';
-import type { ValueCount } from './limits.js';
+import { ErrorCode, ProtocolError } from '../../errors.js';
+import type { Measure } from '../codec.js';
+import { DEFAULT_MAX_MESSAGE_VALUES } from '../limits.js';
+import type { ValueCount } from '../limits.js';
 
 /** TIMESTAMP is the msgpack extension type -1, the only one msgpack-rpc peers share. */
 const TIMESTAMP = 0xff;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { StreamDecoder } from '../../src/codec/gob/decoder.js';
-import { measureGob } from '../../src/codec/gob/framing.js';
-import { GobWriter } from '../../src/codec/gob/writer.js';
-import { ErrorCode, ProtocolError } from '../../src/errors.js';
+import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
+import { measureGob } from '../../../src/codec/gob/framing.js';
+import { GobWriter } from '../../../src/codec/gob/writer.js';
+import { ErrorCode, ProtocolError } from '../../../src/errors.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gob-golden.json', import.meta.url), 'utf8')) as Record<string, string>;
 

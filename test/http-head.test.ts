@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findHeadEnd, HeadParseError, parseRequestHead, parseStatusHead, requestPath } from '../src/handshake.js';
+import { findHeadEnd, HeadParseError, parseRequestHead, parseStatusHead, requestPath } from '../src/http-head.js';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'latin1');
 

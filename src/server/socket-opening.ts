@@ -1,0 +1,210 @@
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { CODEC_HEADER, connectedResponse } from '../connect-wire.js';
+import { HeadBuffer, HeadParseError, parseRequestHead, requestPath } from '../http-head.js';
+import type { RequestHead } from '../http-head.js';
+import { runAuthorize } from './authorize.js';
+import type { Authorize } from './authorize.js';
+import { peerAddress } from './peer-address.js';
+import { looksLikeTlsHello, TLS_TO_PLAIN_BODY } from './wrong-transport.js';
+
+/**
+ * How a socket the server accepted turns out to open. The first bytes
+ * decide; whatever followed them is put back into the socket
+ * (`socket.unshift`), so the next reader sees the stream from where this
+ * module stopped:
+ * - `rpc`: a CONNECT on the RPC path, authorized and answered 200; the
+ *   socket now carries `codec`;
+ * - `http`: any other request, its head rewritten with CRLF line ends for
+ *   Node's HTTP parser;
+ * - `refused`: to be answered with `status` and closed.
+ */
+export type Opening = RpcOpening | HttpOpening | RefusedOpening;
+
+/** RpcOpening is a socket that carries the named codec from its next byte on. */
+export interface RpcOpening {
+  readonly kind: 'rpc';
+  /** The codec's name, lower-cased; one the server offers. */
+  readonly codec: string;
+  /** The CONNECT request's headers (lower-cased names), for handlers' `ctx.headers`. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly remoteAddress: string | undefined;
+}
+
+/** HttpOpening is a plain HTTP request for the server's HTTP routes. */
+export interface HttpOpening {
+  readonly kind: 'http';
+}
+
+/** RefusedOpening is a request to answer with an error status. */
+export interface RefusedOpening {
+  readonly kind: 'refused';
+  readonly status: number;
+  readonly body: string;
+  /** CRLF-terminated header lines for the answer (`WWW-Authenticate` on a 401). */
+  readonly extraHeaders: string;
+}
+
+/** OpeningRules are the server's settings that decide how a socket opens. */
+export interface OpeningRules {
+  /** The RPC path (Go's `/_goRPC_` by default). */
+  readonly path: string;
+  readonly maxHeadBytes: number;
+  /** The codec for a CONNECT that names none. */
+  readonly defaultCodec: string;
+  /** The codecs the server offers. */
+  readonly codecNames: readonly string[];
+  readonly authorize: Authorize | undefined;
+  /** isClosing reports whether the server stopped taking connections (checked after the authorize hook). */
+  readonly isClosing: () => boolean;
+}
+
+/** OpeningDone receives the outcome; it is not called when the socket closes or the server closes first. */
+export type OpeningDone = (opening: Opening) => void;
+
+function refused(status: number, body: string, extraHeaders = ''): RefusedOpening {
+  return { kind: 'refused', status, body, extraHeaders };
+}
+
+const HTTP: HttpOpening = { kind: 'http' };
+
+/**
+ * readOpening reads the first bytes of a fresh socket (an HTTP request
+ * head, bare LF line ends accepted as Go writes them, which Node's HTTP
+ * parser rejects) within `maxHeadBytes` (the server's deadline for the
+ * socket bounds the time) and decides: a CONNECT on the RPC path goes on
+ * to {@link answerConnect}, a CONNECT elsewhere is refused 404, a head
+ * that is not HTTP 400 and one too large 431, anything else is `http`.
+ * A peer that ends its side before the head is complete is destroyed.
+ * The socket is left paused.
+ */
+export function readOpening(socket: Socket, rules: OpeningRules, done: OpeningDone): void {
+  new OpeningReader(socket, rules, done);
+}
+
+/**
+ * OpeningReader is readOpening's state: the head read so far and the
+ * socket listeners, removed as soon as the head is complete.
+ */
+class OpeningReader {
+  private readonly head: HeadBuffer;
+  private firstChunk = true;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly rules: OpeningRules,
+    private readonly done: OpeningDone,
+  ) {
+    this.head = new HeadBuffer(rules.maxHeadBytes);
+    this.onData = this.onData.bind(this);
+    this.onClose = this.onClose.bind(this);
+    this.onEnd = this.onEnd.bind(this);
+    socket.on('error', this.onClose);
+    socket.on('close', this.onClose);
+    socket.on('end', this.onEnd);
+    socket.on('data', this.onData);
+  }
+
+  private stopListening(): void {
+    this.socket.removeListener('data', this.onData);
+    this.socket.removeListener('close', this.onClose);
+    this.socket.removeListener('error', this.onClose);
+    this.socket.removeListener('end', this.onEnd);
+  }
+
+  /** onEnd: the peer stopped sending before the head ended. */
+  private onEnd(): void {
+    this.stopListening();
+    this.socket.destroy();
+  }
+
+  private onClose(): void {
+    this.stopListening();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.firstChunk) {
+      this.firstChunk = false;
+      // A TLS handshake on the plain front is answered at once, so the client fails fast.
+      if (looksLikeTlsHello(chunk)) {
+        this.stopListening();
+        return this.done(refused(400, TLS_TO_PLAIN_BODY));
+      }
+    }
+    const scan = this.head.push(chunk);
+    if (scan.state === 'partial') return;
+    this.stopListening();
+    if (scan.state === 'tooLarge') return this.done(refused(431, 'request head too large'));
+    this.socket.pause();
+    this.decide(scan.head, scan.rest);
+  }
+
+  private decide(headBytes: Buffer, rest: Buffer): void {
+    let head: RequestHead;
+    try {
+      head = parseRequestHead(headBytes);
+    } catch (err) {
+      if (!(err instanceof HeadParseError)) throw err;
+      return this.done(refused(400, `bad request: ${err.message}`));
+    }
+    if (head.method !== 'CONNECT') {
+      this.socket.unshift(Buffer.concat([withCrlf(headBytes), rest]));
+      return this.done(HTTP);
+    }
+    const { path } = this.rules;
+    if (requestPath(head.target) !== path) return this.done(refused(404, `no RPC endpoint at ${head.target}; use ${path}`));
+    if (rest.length > 0) this.socket.unshift(rest);
+    answerConnect(this.socket, head, this.rules, this.done);
+  }
+}
+
+/** withCrlf rewrites bare-LF line ends of a head to CRLF, which Node's HTTP parser requires. */
+function withCrlf(head: Buffer): Buffer {
+  return Buffer.from(head.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+}
+
+function peerSubject(socket: Duplex): Readonly<Record<string, string | string[]>> | undefined {
+  const tlsSocket = socket as Partial<TLSSocket>;
+  if (typeof tlsSocket.getPeerCertificate !== 'function' || !tlsSocket.authorized) return undefined;
+  const cert = tlsSocket.getPeerCertificate();
+  return cert && cert.subject ? (cert.subject as unknown as Record<string, string | string[]>) : undefined;
+}
+
+/** ConnectHead is the part of a CONNECT request on the RPC path that deciding needs. */
+export type ConnectHead = Pick<RequestHead, 'target' | 'headers'>;
+
+/**
+ * answerConnect finishes a CONNECT on the RPC path, read by readOpening
+ * or by a Node http.Server: a request the authorize hook refuses is
+ * refused 401/403 (before any codec byte is read: the socket stays
+ * paused), then a codec the server does not offer 415 (so only an
+ * authorized peer learns which codecs are offered); otherwise Go's 200
+ * line (with an `Rpc-Codec` confirmation when the request named a codec)
+ * is written and the outcome is `rpc`. When the socket closed or the
+ * server began closing meanwhile, the socket is destroyed instead.
+ */
+export function answerConnect(socket: Duplex, head: ConnectHead, rules: OpeningRules, done: OpeningDone): void {
+  const requested = head.headers[CODEC_HEADER];
+  const codec = (requested ?? rules.defaultCodec).toLowerCase();
+  const remoteAddress = peerAddress(socket);
+  const proceed = (): void => {
+    if (rules.isClosing() || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    if (!rules.codecNames.includes(codec)) {
+      return done(refused(415, `unsupported codec ${JSON.stringify(codec)}; this server offers: ${rules.codecNames.join(', ')}`));
+    }
+    socket.write(connectedResponse(requested === undefined ? undefined : codec));
+    done({ kind: 'rpc', codec, headers: head.headers, remoteAddress });
+  };
+  const authorize = rules.authorize;
+  if (!authorize) return proceed();
+  const request = { headers: head.headers, remoteAddress, path: head.target, peerCertificateSubject: peerSubject(socket) };
+  runAuthorize(authorize, request, (refusal) => {
+    if (!refusal) return proceed();
+    if (socket.destroyed) return;
+    done(refused(refusal.status, refusal.message, refusal.status === 401 ? 'WWW-Authenticate: Bearer\r\n' : ''));
+  });
+}
