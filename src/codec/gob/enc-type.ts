@@ -25,6 +25,8 @@ export interface EncType {
   readonly len: number;
   readonly fieldNames: readonly string[];
   readonly fieldTypes: readonly EncType[];
+  /** For an interface: the declared concrete GoType per registered name (see GoType). */
+  readonly concrete?: Readonly<Record<string, GoType>>;
 }
 
 /**
@@ -131,7 +133,9 @@ export function fromGoType(g: GoType, maxDepth: number, depth = 0): EncType {
     case 'bool': t = T.bool; break;
     case 'string': t = T.string; break;
     case 'bytes': t = T.bytes; break;
-    case 'interface': t = T.interface; break;
+    case 'interface':
+      t = g.types === undefined ? T.interface : { ...scalar(EK.Interface), concrete: g.types };
+      break;
     case 'time': t = T.time; break;
     case 'int': t = sizedScalar(T.int, g.bits ?? 64); break;
     case 'uint': t = sizedScalar(T.uint, g.bits ?? 64); break;

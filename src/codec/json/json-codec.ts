@@ -3,14 +3,17 @@ import type { ClientCodec, ClientResponse, Codec, CodecOptions, ServerCodec, Ser
 import { isJsonWhitespace, measureJson } from './json-measure.js';
 import { CANCEL_METHOD } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
+import { parseJsonLossless } from './json-lossless.js';
+import type { JsonScan } from './json-measure.js';
 import { decodedCost } from '../limits.js';
-import type { ValueCount } from '../limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function parse(buf: Uint8Array, start: number, end: number): unknown {
+/** parse decodes one measured message; `lossless` (a long digit run seen by the measure) keeps big integers as bigint. */
+function parse(buf: Uint8Array, start: number, end: number, lossless: boolean | undefined): unknown {
   try {
-    return JSON.parse(decoder.decode(buf.subarray(start, end)));
+    const text = decoder.decode(buf.subarray(start, end));
+    return lossless ? parseJsonLossless(text) : JSON.parse(text);
   } catch (err) {
     throw new ProtocolError(`rpc: json: cannot decode message: ${(err as Error).message}`);
   }
@@ -38,7 +41,7 @@ const EMPTY_RESULT = {};
 class JsonServerCodec implements ServerCodec {
   readonly measure;
   readonly isPadding = isJsonWhitespace;
-  private readonly count: ValueCount = { values: 0 };
+  private readonly count: JsonScan = { values: 0 };
 
   constructor(options: CodecOptions) {
     this.measure = measureJson(options.maxDepth, options.maxValues, this.count);
@@ -54,7 +57,7 @@ class JsonServerCodec implements ServerCodec {
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage {
-    const m = parse(buf, start, end);
+    const m = parse(buf, start, end, this.count.longDigits);
     if (!isObject(m) || typeof m.method !== 'string') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC request {"method", "params", "id"}');
     }
@@ -75,7 +78,7 @@ class JsonServerCodec implements ServerCodec {
 class JsonClientCodec implements ClientCodec {
   readonly measure;
   readonly isPadding = isJsonWhitespace;
-  private readonly count: ValueCount = { values: 0 };
+  private readonly count: JsonScan = { values: 0 };
 
   constructor(options: CodecOptions) {
     this.measure = measureJson(options.maxDepth, options.maxValues, this.count);
@@ -99,7 +102,7 @@ class JsonClientCodec implements ClientCodec {
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
-    const m = parse(buf, start, end);
+    const m = parse(buf, start, end, this.count.longDigits);
     if (!isObject(m) || typeof m.id !== 'number') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC response {"id", "result", "error"}');
     }
