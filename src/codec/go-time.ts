@@ -35,7 +35,7 @@ export class GoTime extends Date {
     if (!Number.isSafeInteger(unixSeconds) || !Number.isInteger(nanosecond) || nanosecond < 0 || nanosecond >= 1e9) {
       throw new RangeError(`GoTime: invalid time ${unixSeconds}s + ${nanosecond}ns`);
     }
-    if (offset !== null && (!Number.isInteger(offset) || Math.abs(offset) >= 100 * 3600)) {
+    if (offset !== null && (!Number.isInteger(offset) || Math.abs(offset) > 32768 * 60)) {
       throw new RangeError(`GoTime: invalid zone offset ${offset}`);
     }
     const ms = unixSeconds * 1000 + Math.floor(nanosecond / 1e6);

@@ -113,8 +113,8 @@ export const go = {
   string: () => mark(z.string(), { kind: 'string' }),
   /** Go string kept as its bytes: a Uint8Array, exact even when not valid UTF-8 (gob, msgpack). */
   rawString: () => mark(bytesSchema(), { kind: 'string', raw: true }),
-  /** Go []byte: a Uint8Array (a Buffer is accepted). */
-  bytes: () => mark(bytesSchema(), { kind: 'bytes' }),
+  /** Go []byte: a Uint8Array (a Buffer is accepted), or null for a nil slice (JSON sends nil as null). */
+  bytes: () => mark(bytesSchema().nullable(), { kind: 'bytes' }),
   /** Go time.Time: a GoTime (any Date is accepted, and sent as UTC milliseconds). */
   time: () => mark(z.date(), { kind: 'time' }) as unknown as z.ZodType<GoTime, Date>,
   /** Go [n]T: an array of exactly `n` elements. */

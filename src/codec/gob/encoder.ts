@@ -1,9 +1,9 @@
 import { RpcError } from '../../errors.js';
 import type { GoType } from '../go-type.js';
-import { EK, fromGoType, inferType, sparseFields, type EncType } from './enc-type.js';
+import { concreteType, EK, fromGoType, inferType, sparseFields, type EncType } from './enc-type.js';
 import { encodeError } from './errors.js';
 import { WireShapes } from './shapes.js';
-import { encodeGoTime } from './time.js';
+import { encodeGoTime, isZeroTime } from './time.js';
 import { GobWriter } from './writer.js';
 
 /** First type id this encoder assigns (the first id Go's encoder gives a user type). */
@@ -309,7 +309,7 @@ export class StreamEncoder {
       throw encodeError('an interface value must be { type: registeredGoName, value } or null');
     }
     const declared = concrete !== undefined && Object.hasOwn(concrete, iv.type) ? concrete[iv.type] : undefined;
-    const ct = declared !== undefined ? fromGoType(declared, this.maxDepth) : inferType(iv.value, this.maxDepth);
+    const ct = declared !== undefined ? fromGoType(declared, this.maxDepth) : (concreteType(iv) ?? inferType(iv.value, this.maxDepth));
     if (ct === null) throw encodeError(`cannot infer the concrete type of interface value ${JSON.stringify(iv.type)}`);
     b.writeString(iv.type);
     b.writeInt(this.typeId(ct, 0));
@@ -333,10 +333,9 @@ function isZero(t: EncType, x: unknown): boolean {
     case EK.Slice:
       return (x instanceof Uint8Array || Array.isArray(x)) && x.length === 0;
     case EK.Map:
-      if (x instanceof Map) return x.size === 0;
-      if (typeof x !== 'object') return false;
-      for (const _ in x) return false;
-      return true;
+      return false; // Go sends an empty map; only nil (null) is left out
+    case EK.Time:
+      return isZeroTime(x);
     case EK.Complex: {
       const c = x as { real?: unknown; imag?: unknown };
       return x === 0 || (typeof c === 'object' && c.real === 0 && c.imag === 0);

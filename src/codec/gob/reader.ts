@@ -15,7 +15,7 @@ export class GobReader {
   end = 0;
   private readonly scratch = new Uint8Array(8);
   private readonly view = new DataView(this.scratch.buffer);
-  private readonly text = new TextDecoder('utf-8');
+  private readonly text = new TextDecoder('utf-8', { ignoreBOM: true });
 
   /** reset points the reader at the message `buf[pos, end)`. */
   reset(buf: Uint8Array, pos: number, end: number): void {

@@ -22,7 +22,7 @@ export function decodeGoTime(b: Uint8Array): GoTime | null | undefined {
   let offset: number | null = offsetMin === -1 ? null : offsetMin * 60;
   if (version === 2 && offset !== null) offset += (b[15]! << 24) >> 24;
   const sec = hi * 4294967296 + lo - UNIX_TO_INTERNAL;
-  if (!(Math.abs(sec) <= MAX_DATE_MS / 1000 - 1)) return undefined;
+  if (!(Math.abs(sec * 1000 + Math.floor(nsec / 1e6)) <= MAX_DATE_MS)) return undefined;
   return new GoTime(sec, nsec, offset);
 }
 
@@ -43,6 +43,15 @@ export function isPlausibleGoTime(b: Uint8Array): boolean {
 /** zeroGoTime is Go's zero time.Time, 0001-01-01T00:00:00Z, as a GoTime. */
 export function zeroGoTime(): GoTime {
   return new GoTime(-UNIX_TO_INTERNAL, 0, null);
+}
+
+/**
+ * isZeroTime reports whether `v` is Go's zero time.Time (0001-01-01 UTC,
+ * no nanoseconds), which Go leaves out of a struct like any zero field.
+ */
+export function isZeroTime(v: unknown): boolean {
+  if (!(v instanceof Date) || v.getTime() !== -UNIX_TO_INTERNAL * 1000) return false;
+  return !(v instanceof GoTime) || !v.exact || (v.nanosecond === 0 && v.offset === null);
 }
 
 /**

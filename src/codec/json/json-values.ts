@@ -8,16 +8,17 @@ const BIGINT_PATTERN = new RegExp(`"\\\\u0000bigint-${BIGINT_MARKER.slice(8, 20)
  * stringifyGoJson serialises a value the way Go's encoding/json would read
  * it: every Uint8Array (a Buffer too) as base64 (Go's []byte), Map as an
  * object, a GoTime as Go writes its time.Time (RFC 3339 with nanoseconds
- * and offset), a plain Date as RFC 3339 UTC milliseconds, and bigint as a
- * bare JSON number with every digit kept (Go's int64/uint64). `space` indents as in
+ * and offset), a plain Date as RFC 3339 UTC milliseconds, -0 as `-0` (Go
+ * keeps it), and bigint as a bare JSON number with every digit kept (Go's
+ * int64/uint64). `space` indents as in
  * JSON.stringify. Throws what JSON.stringify throws (for example on cycles).
  */
 export function stringifyGoJson(value: unknown, space?: number): string {
   let sawBigint = false;
   const text = JSON.stringify(value, function replace(this: unknown, key: string, v: unknown): unknown {
-    if (typeof v === 'bigint') {
+    if (typeof v === 'bigint' || Object.is(v, -0)) {
       sawBigint = true;
-      return BIGINT_MARKER + v.toString();
+      return BIGINT_MARKER + (typeof v === 'bigint' ? v.toString() : '-0');
     }
     // JSON.stringify calls toJSON before the replacer (a Buffer's gives
     // {"type":"Buffer","data":[...]}): look at the value itself.
