@@ -11,8 +11,8 @@ import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line
 import { durationFlag } from '../src/cli/flag-values.js';
 import { formatListing, listServices } from '../src/cli/service-listing.js';
 import { versionLine } from '../src/cli/version.js';
-import { parseGoJson } from '../src/codec/json/json-big-ints.js';
 import { stringifyGoJson } from '../src/codec/json/json-values.js';
+import { hasLongDigits, parseJsonLossless } from '../src/codec/json/json-lossless.js';
 import { ErrorCode, RpcError, ServerError } from '../src/errors.js';
 import { DEFAULT_DEBUG_PATH } from '../src/connect-wire.js';
 
@@ -87,7 +87,7 @@ function readArgs(text: string | undefined): unknown {
   if (text === undefined) return undefined;
   const source = text === '-' ? readFileSync(0, 'utf8') : text;
   try {
-    return parseGoJson(source);
+    return hasLongDigits(source) ? parseJsonLossless(source) : JSON.parse(source);
   } catch (err) {
     usage(`the argument is not valid JSON: ${(err as Error).message}`);
   }

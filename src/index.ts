@@ -54,3 +54,6 @@ export { createServiceProxy } from './contract/service-proxy.js';
 export type { ServiceProxy, ServiceProxyOptions } from './contract/service-proxy.js';
 export { zodToGoType } from './contract/zod-go-type.js';
 export { formatGoType } from './codec/go-type-format.js';
+export { go } from './contract/go-schemas.js';
+export { GoTime, parseRFC3339 } from './codec/go-time.js';
+export { conformValue, ValueMismatch } from './codec/go-value.js';

@@ -16,6 +16,7 @@ const srcDir = fileURLToPath(new URL('../src/', import.meta.url));
 /** file → the non-RpcError constructions it may hold, and why they never reach a user. */
 const internal: Record<string, { readonly count: number; readonly why: string }> = {
   'codec/json/json-codec.ts': { count: 1, why: 'argsError: its message becomes the error reply text of that call' },
+  'contract/contract-handlers.ts': { count: 1, why: 'a declared-type mismatch in arguments: thrown inside the handler, its message becomes the error reply text of that call' },
   'server/authorize.ts': { count: 1, why: 'a non-Error thrown by an authorize hook becomes a 403 refusal' },
   'cli/service-listing.ts': { count: 2, why: 'passed to req.destroy, surfaced as RPC_CONNECT by the request error handler' },
   'cli/version.ts': { count: 1, why: 'CLI-internal: a broken installation, reported by the CLI' },
@@ -26,6 +27,7 @@ const internalClasses: Record<string, string> = {
   'http-head.ts': 'HeadParseError: caught by the head readers and answered 400 / turned into a HandshakeError',
   'cli/command-line.ts': 'UsageError: CLI-only, printed as a usage line with exit code 2',
   'cli/load-services.ts': 'ModuleLoadError: CLI-only, printed by rpc-serve',
+  'codec/go-value.ts': 'ValueMismatch: caught by the contract layer and turned into an invalid-arguments reply or a validation RpcError',
   'gen/check-go-model.ts': 'BadModel: caught by the model checker and turned into a bad-output GoSourceError',
   'gen/go-toolchain.ts': 'ExecFailure: an interface describing what execFile rejects with, not a class',
 };

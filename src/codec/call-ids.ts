@@ -42,7 +42,15 @@ function isPlainId(wire: unknown): wire is number {
   return typeof wire === 'number' && Number.isSafeInteger(wire) && wire >= 0;
 }
 
-/** keyOf turns a wire id into a Map key: JSON objects and arrays by their text, anything else as it is. */
+/**
+ * keyOf turns a wire id into a Map key: JSON objects and arrays by their
+ * text (bigints inside, from integers beyond 2^53, tagged so they cannot
+ * meet a string), anything else as it is.
+ */
 function keyOf(wire: unknown): unknown {
-  return typeof wire === 'object' && wire !== null ? JSON.stringify(wire) : wire;
+  return typeof wire === 'object' && wire !== null ? JSON.stringify(wire, tagBigInt) : wire;
+}
+
+function tagBigInt(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? `\u0000bigint:${value}` : value;
 }

@@ -1,4 +1,5 @@
 import type { GoField, GoType } from '../codec/go-type.js';
+import { goTypeMark } from './go-mark.js';
 
 /** The parts of a zod 4 schema's definition this module reads. */
 interface ZodDefLike {
@@ -69,6 +70,7 @@ function literalType(values: readonly unknown[]): GoType | undefined {
  * | `z.record(z.string(), T)`, `z.map(K, V)` | `map[string]T`, `map[K]V` |
  * | `T.optional()`, `T.nullable()` | `*T` (omitted when absent) |
  * | `z.unknown()`, `z.any()`, unions of different kinds | not declared: inferred from the value |
+ * | a `go.*` builder (`go.int8()`, `go.time()`, `go.interface({...})`…) | the Go type it was built for |
  *
  * It returns undefined when the schema says nothing usable; the encoder then
  * infers from the value. Recursive schemas are cut at `maxDepth`.
@@ -81,6 +83,8 @@ function convert(schema: ZodLike, depth: number, maxDepth: number): GoType | und
   if (depth > maxDepth) return undefined;
   const def = schema._zod.def;
   const next = (s: ZodLike | undefined): GoType | undefined => (s ? convert(s, depth + 1, maxDepth) : undefined);
+  const marked = goTypeMark(def);
+  if (marked !== undefined) return marked;
   switch (def.type) {
     case 'number':
       return NUMBER_FORMATS[formatOf(def) ?? 'float64'] ?? { kind: 'float' };

@@ -7,6 +7,7 @@ import { buildGoProgram } from './go-toolchain.js';
 import { parseJsonLines, runProgram, startListeningProgram } from './go-process.js';
 import type { StartedServer } from './go-process.js';
 import type { MatrixCodec, MatrixTransport } from './matrix-cases.js';
+import type { GoType } from '../../src/codec/go-type.js';
 
 /** MatrixResult is one call the Go client made; in an `excluded` run, `ok` means the call failed as documented. */
 export interface MatrixResult {
@@ -117,6 +118,11 @@ export function listMatrix(): Promise<MatrixListing> {
 /** selfcheckMatrix runs the Go program's proof that its comparison finds every single change. */
 export function selfcheckMatrix(): Promise<MatrixSelfcheck> {
   return runJson('selfcheck');
+}
+
+/** matrixGoTypes resolves with each case's Go type as a GoType, null for a recursive one (`matrix types`). */
+export function matrixGoTypes(): Promise<Record<string, GoType | null>> {
+  return runJson('types');
 }
 
 /** failures lists the results that did not pass, for an assertion that shows their details. */

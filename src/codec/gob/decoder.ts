@@ -8,6 +8,7 @@ import { Level, LevelKind, SUSPENDED } from './suspension.js';
 import { decodeExternal } from './time.js';
 import { DecType, K, readWireType, TypeTable } from './type-table.js';
 import { ValueBudget } from './value-budget.js';
+import { rememberInterface, rememberWireType } from './wire-memory.js';
 import { zeroValue } from './zero.js';
 
 /** Most messages one value may span (Go splits values around new interface types). */
@@ -207,10 +208,15 @@ export class StreamDecoder {
         if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
         const n = this.count(t.elem!, 'element count', 1);
         if (t.kind === K.Array && n !== t.len) throw protocolError(`array length ${n}, want ${t.len}`);
-        return this.list(t.elem!, new Array<unknown>(n), 0, depth);
+        const list = this.list(t.elem!, new Array<unknown>(n), 0, depth);
+        if (list !== SUSPENDED) rememberWireType(list as object, t);
+        return list;
       }
-      case K.Map:
-        return this.map(t, depth);
+      case K.Map: {
+        const m = this.map(t, depth);
+        if (m !== SUSPENDED) rememberWireType(m as object, t);
+        return m;
+      }
       default:
         return decodeExternal(t, r.readBytes());
     }
@@ -268,6 +274,7 @@ export class StreamDecoder {
         if (!Object.hasOwn(obj, name)) obj[name] = zeroValue(types[i]!, depth + 1, this.maxDepth, this.budget);
       }
     }
+    rememberWireType(obj, t);
     return obj;
   }
 
@@ -317,9 +324,12 @@ export class StreamDecoder {
     const id = this.typeSequence();
     if (id === 0) return this.suspend(LevelKind.Interface, null, undefined, 0, 0, name, 0, depth);
     this.r.readUint(); // byte count of the value; only useful to skip it
-    const v = this.topValue(this.table.get(id), depth + 1);
-    if (v === SUSPENDED) return this.suspend(LevelKind.Interface, null, undefined, 0, 0, name, 1, depth);
-    return { type: name, value: v } satisfies GobInterfaceValue;
+    const concrete = this.table.get(id);
+    const v = this.topValue(concrete, depth + 1);
+    if (v === SUSPENDED) return this.suspend(LevelKind.Interface, concrete, undefined, 0, 0, name, 1, depth);
+    const iv: GobInterfaceValue = { type: name, value: v };
+    rememberInterface(iv, concrete);
+    return iv;
   }
 
   /**
@@ -376,8 +386,11 @@ export class StreamDecoder {
         m.set(s.key, v);
         return this.anyMap(s.type!, m, s.index + 1, s.count, undefined, 0, s.depth);
       }
-      default:
-        return { type: s.key as string, value: v } satisfies GobInterfaceValue;
+      default: {
+        const iv: GobInterfaceValue = { type: s.key as string, value: v };
+        if (s.type !== null) rememberInterface(iv, s.type);
+        return iv;
+      }
     }
   }
 

@@ -25,6 +25,8 @@ export interface EncType {
   readonly len: number;
   readonly fieldNames: readonly string[];
   readonly fieldTypes: readonly EncType[];
+  /** For an interface: the declared concrete GoType per registered name (see GoType). */
+  readonly concrete?: Readonly<Record<string, GoType>>;
 }
 
 /**
@@ -47,6 +49,40 @@ interface Draft extends EncType {
   inferred: boolean;
   shape: number;
   shapeOwner: object | null;
+  /** The type a decoded value arrived as (see rememberType): shared, so merge copies it before growing it. */
+  wire?: boolean;
+}
+
+/** The encode types of decoded values, by value (see rememberType). */
+const remembered = new WeakMap<object, EncType>();
+
+/**
+ * rememberType records that `value` was decoded from a wire type written
+ * back as `t` (made by markWire); inferType then gives `t` for it, so a
+ * decoded value re-encodes with the kinds it arrived with.
+ */
+export function rememberType(value: object, t: EncType): void {
+  remembered.set(value, t);
+}
+
+/** The concrete types of decoded interface values, with the value they were decoded with. */
+const concreteTypes = new WeakMap<object, { readonly value: unknown; readonly t: EncType }>();
+
+/** rememberConcrete records the concrete type of a decoded interface value `{type, value}`. */
+export function rememberConcrete(iv: { readonly value: unknown }, t: EncType): void {
+  concreteTypes.set(iv, { value: iv.value, t });
+}
+
+/** concreteType is the type a decoded interface value's concrete value arrived as, while that value is unchanged. */
+export function concreteType(iv: { readonly value?: unknown }): EncType | undefined {
+  const c = concreteTypes.get(iv);
+  return c !== undefined && Object.is(c.value, iv.value) ? c.t : undefined;
+}
+
+/** markWire flags a type made for a wire type (see rememberType) and returns it. */
+export function markWire(t: EncType): EncType {
+  (t as Draft).wire = true;
+  return t;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -131,7 +167,9 @@ export function fromGoType(g: GoType, maxDepth: number, depth = 0): EncType {
     case 'bool': t = T.bool; break;
     case 'string': t = T.string; break;
     case 'bytes': t = T.bytes; break;
-    case 'interface': t = T.interface; break;
+    case 'interface':
+      t = g.types === undefined ? T.interface : { ...scalar(EK.Interface), concrete: g.types };
+      break;
     case 'time': t = T.time; break;
     case 'int': t = sizedScalar(T.int, g.bits ?? 64); break;
     case 'uint': t = sizedScalar(T.uint, g.bits ?? 64); break;
@@ -165,8 +203,9 @@ export function fromGoType(g: GoType, maxDepth: number, depth = 0): EncType {
 const INT64_MAX = 9223372036854775807n;
 
 /**
- * inferType guesses the Go type of a JavaScript value: boolean → bool, safe
- * integer number → int, other number → float64, bigint → int64 (uint64
+ * inferType guesses the Go type of a JavaScript value: a value decoded
+ * from gob → the type it arrived as (see rememberType); boolean → bool,
+ * safe integer number → int, other number (-0 included) → float64, bigint → int64 (uint64
  * above 2^63-1), string → string, Uint8Array → []byte, Date → time.Time,
  * array → slice of the merged element types, Map → map, other objects →
  * struct of their own enumerable properties (string-keyed Go maps need a
@@ -183,7 +222,7 @@ export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | nu
     case 'boolean':
       return T.bool;
     case 'number':
-      return Number.isSafeInteger(v) ? T.int : T.float;
+      return Number.isSafeInteger(v) && !Object.is(v, -0) ? T.int : T.float;
     case 'bigint':
       return v > INT64_MAX ? T.uint : T.int;
     case 'string':
@@ -198,6 +237,9 @@ export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | nu
   if (v === null) return null;
   if (v instanceof Uint8Array) return T.bytes;
   if (v instanceof Date) return T.time;
+  const wire = remembered.get(v);
+  // A decoded struct keeps every field of its type: other keys mean it was changed, so infer again.
+  if (wire !== undefined && (wire.k !== EK.Struct || Object.keys(v).length === wire.fieldNames.length)) return wire;
   if (depth >= maxDepth) throw encodeError(`value nests deeper than ${maxDepth} levels`);
   if (Array.isArray(v)) {
     let elem: EncType | null = null;
@@ -262,6 +304,7 @@ export function noteShape(t: EncType, owner: object, shape: number): boolean {
 function merge(a: EncType | null, b: EncType | null): EncType | null {
   if (a === null) return b;
   if (b === null || a === b) return a;
+  if ((a as Draft).wire === true && a.k >= EK.Array && a.k <= EK.Map) a = copyDraft(a);
   if (a.k === b.k && (a.k <= EK.Interface || a.k === EK.Time)) return a;
   if ((a.k === EK.Int && b.k === EK.Float) || (a.k === EK.Float && b.k === EK.Int)) return T.float;
   if ((a.k === EK.Int && b.k === EK.Uint) || (a.k === EK.Uint && b.k === EK.Int)) return T.uint;
@@ -293,6 +336,11 @@ function merge(a: EncType | null, b: EncType | null): EncType | null {
     return d;
   }
   throw encodeError(`cannot encode an array mixing ${describeType(a)} and ${describeType(b)} elements without a GoType`);
+}
+
+/** copyDraft is an inference-owned copy of a shared type, which merge may grow. */
+function copyDraft(t: EncType): EncType {
+  return inferred(draft(t.k, t.name, t.elem, t.key, t.len, [...t.fieldNames], [...t.fieldTypes]));
 }
 
 function fieldIndex(d: Draft): Map<string, number> {

@@ -1,8 +1,9 @@
 import { RpcError } from '../../errors.js';
-import { EK, inferType, sparseFields, type EncType } from './enc-type.js';
+import type { GoType } from '../go-type.js';
+import { concreteType, EK, fromGoType, inferType, sparseFields, type EncType } from './enc-type.js';
 import { encodeError } from './errors.js';
 import { WireShapes } from './shapes.js';
-import { encodeGoTime } from './time.js';
+import { encodeGoTime, isZeroTime } from './time.js';
 import { GobWriter } from './writer.js';
 
 /** First type id this encoder assigns (the first id Go's encoder gives a user type). */
@@ -219,6 +220,10 @@ export class StreamEncoder {
         b.writeBytes(v);
         return;
       case EK.String:
+        if (v instanceof Uint8Array) {
+          b.writeBytes(v); // a raw string: its bytes as they are
+          return;
+        }
         if (typeof v !== 'string') throw mismatch('string', v);
         b.writeString(v);
         return;
@@ -235,7 +240,7 @@ export class StreamEncoder {
         return;
       }
       case EK.Interface:
-        this.iface(b, v, depth);
+        this.iface(b, v, depth, t.concrete);
         return;
       case EK.Struct:
         this.struct(b, t, v, depth);
@@ -292,7 +297,8 @@ export class StreamEncoder {
     this.value(b, t, v, depth);
   }
 
-  private iface(b: GobWriter, v: unknown, depth: number): void {
+  /** iface writes an interface value `{type, value}`; its concrete type is declared in `concrete` or inferred. */
+  private iface(b: GobWriter, v: unknown, depth: number, concrete?: Readonly<Record<string, GoType>>): void {
     if (v === null || v === undefined) {
       b.writeUint(0);
       return;
@@ -302,7 +308,8 @@ export class StreamEncoder {
     if (typeof iv !== 'object' || typeof iv.type !== 'string' || iv.type === '') {
       throw encodeError('an interface value must be { type: registeredGoName, value } or null');
     }
-    const ct = inferType(iv.value, this.maxDepth);
+    const declared = concrete !== undefined && Object.hasOwn(concrete, iv.type) ? concrete[iv.type] : undefined;
+    const ct = declared !== undefined ? fromGoType(declared, this.maxDepth) : (concreteType(iv) ?? inferType(iv.value, this.maxDepth));
     if (ct === null) throw encodeError(`cannot infer the concrete type of interface value ${JSON.stringify(iv.type)}`);
     b.writeString(iv.type);
     b.writeInt(this.typeId(ct, 0));
@@ -326,10 +333,9 @@ function isZero(t: EncType, x: unknown): boolean {
     case EK.Slice:
       return (x instanceof Uint8Array || Array.isArray(x)) && x.length === 0;
     case EK.Map:
-      if (x instanceof Map) return x.size === 0;
-      if (typeof x !== 'object') return false;
-      for (const _ in x) return false;
-      return true;
+      return false; // Go sends an empty map; only nil (null) is left out
+    case EK.Time:
+      return isZeroTime(x);
     case EK.Complex: {
       const c = x as { real?: unknown; imag?: unknown };
       return x === 0 || (typeof c === 'object' && c.real === 0 && c.imag === 0);

@@ -9,6 +9,8 @@ import type { EncType } from './enc-type.js';
 import { StreamEncoder } from './encoder.js';
 import { encodeError, protocolError } from './errors.js';
 import { measureGob } from './framing.js';
+import type { DecType } from './type-table.js';
+import { encTypeOfWire } from './wire-memory.js';
 
 export type { GobInterfaceValue } from './decoder.js';
 
@@ -57,7 +59,7 @@ function bodyType(v: unknown, goType: GoType | undefined, maxDepth: number) {
 }
 
 /** A header value and the body value that followed it, or why the body could not be represented. */
-type Pair = { readonly header: Header; readonly body: unknown; readonly bodyError?: undefined } | { readonly header: Header; readonly bodyError: Error };
+type Pair = { readonly header: Header; readonly body: unknown; readonly bodyType?: DecType; readonly bodyError?: undefined } | { readonly header: Header; readonly bodyError: Error };
 
 /**
  * GobRpcStream is what both ends of net/rpc's gob layout share: one gob
@@ -106,17 +108,19 @@ abstract class GobRpcStream {
       return undefined;
     }
     let body: unknown;
+    let bodyType: DecType;
     try {
       const res = this.dec.decodeFrame(frame);
       if (res.kind !== 'value') return undefined;
       body = res.value;
+      bodyType = res.type;
     } catch (err) {
       if (!isRecoverable(err)) throw err;
       this.header = null;
       return { header, bodyError: err as Error };
     }
     this.header = null;
-    return { header, body };
+    return { header, body, bodyType };
   }
 
   /** writePair encodes a header and a body as one group; on failure the stream is left as it was. */
@@ -136,6 +140,13 @@ abstract class GobRpcStream {
 
 class GobServerCodec extends GobRpcStream implements ServerCodec {
   private readonly ids = new CallIds();
+  /**
+   * The scalar arguments of calls not yet answered, with their wire types:
+   * a reply that is the argument itself goes back with the argument's kind
+   * (a float64 2.0 echoed stays a float64). Objects carry theirs (see
+   * rememberWireType).
+   */
+  private readonly scalarArgs = new Map<number, { readonly value: unknown; readonly type: DecType }>();
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
     const pair = this.readPair(buf, start, end);
@@ -144,15 +155,20 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
     if (header.serviceMethod === CANCEL_METHOD) return cancelOf(this.ids, pair.bodyError ? undefined : pair.body);
     const id = this.ids.local(header.seq);
     if (pair.bodyError) return { type: 'request', id, serviceMethod: header.serviceMethod, args: undefined, argsError: pair.bodyError };
-    return { type: 'request', id, serviceMethod: header.serviceMethod, args: pair.body };
+    const body = pair.body;
+    if (pair.bodyType !== undefined && (typeof body !== 'object' || body === null)) this.scalarArgs.set(id, { value: body, type: pair.bodyType });
+    return { type: 'request', id, serviceMethod: header.serviceMethod, args: body };
   }
 
   encode({ id: local, serviceMethod, error, reply, replyType }: ServerOutgoing): Uint8Array {
     const id = this.ids.wire(local);
     if (typeof id !== 'number' && typeof id !== 'bigint') throw encodeError(`invalid call id ${String(id)}`);
+    const arg = this.scalarArgs.get(local);
+    if (arg !== undefined) this.scalarArgs.delete(local);
     const header = { ServiceMethod: serviceMethod, Seq: id, Error: error ?? '' };
     if (error !== null) return this.writePair(header, RESPONSE, {}, () => EMPTY_STRUCT);
-    return this.writePair(header, RESPONSE, reply, () => bodyType(reply, replyType, this.maxDepth));
+    const echoed = replyType === undefined && arg !== undefined && Object.is(arg.value, reply) ? encTypeOfWire(arg.type) : null;
+    return this.writePair(header, RESPONSE, reply, () => echoed ?? bodyType(reply, replyType, this.maxDepth));
   }
 }
 

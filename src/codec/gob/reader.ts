@@ -15,7 +15,7 @@ export class GobReader {
   end = 0;
   private readonly scratch = new Uint8Array(8);
   private readonly view = new DataView(this.scratch.buffer);
-  private readonly text = new TextDecoder('utf-8');
+  private readonly text = new TextDecoder('utf-8', { ignoreBOM: true });
 
   /** reset points the reader at the message `buf[pos, end)`. */
   reset(buf: Uint8Array, pos: number, end: number): void {
@@ -130,7 +130,8 @@ export class GobReader {
   }
 
   /**
-   * readBytes reads a length-prefixed byte slice: a copy when small, a
+   * readBytes reads a length-prefixed byte slice, always as a plain
+   * Uint8Array (never a Buffer, whatever the size): a copy when small, a
    * view into the frame when 64 KiB or more (a frame that large has a
    * buffer of its own, never reused, so the view keeps nothing else alive
    * and saves copying the payload).
@@ -140,6 +141,6 @@ export class GobReader {
     const start = this.pos;
     this.pos = start + n;
     const bytes = this.buf.subarray(start, start + n);
-    return n >= 64 * 1024 ? bytes : new Uint8Array(bytes);
+    return n >= 64 * 1024 ? new Uint8Array(bytes.buffer, bytes.byteOffset, n) : new Uint8Array(bytes);
   }
 }

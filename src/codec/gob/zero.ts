@@ -5,8 +5,8 @@ import type { ValueBudget } from './value-budget.js';
 
 /**
  * zeroValue is the value Go gives an omitted field of type `t`: false, 0,
- * '', null for a struct (Go only omits nil pointers) or an interface, an
- * empty slice, map or []byte, a zero complex, the zero time.Time, or an
+ * '', null for a struct (Go only omits nil pointers), an interface or a
+ * map (Go sends empty maps, so an omitted one was nil), an empty slice or []byte, a zero complex, the zero time.Time, or an
  * array of zeros. The field itself was charged to `budget` by its struct;
  * the elements of a zero array are charged here, so a large zero array
  * cannot be conjured from a small message.
@@ -31,7 +31,7 @@ export function zeroValue(t: DecType, depth: number, maxDepth: number, budget: V
     case K.Slice:
       return [];
     case K.Map:
-      return t.key!.kind === K.String ? {} : new Map();
+      return null; // Go leaves out only nil maps (an empty one is sent)
     case K.Array: {
       if (depth > maxDepth) throw tooDeepError(maxDepth);
       budget.spend(t.len);

@@ -4,15 +4,17 @@ import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, 
 import { isJsonWhitespace, measureJson } from './json-measure.js';
 import { CANCEL_METHOD, cancelOf } from '../cancel.js';
 import { stringifyGoJson } from './json-values.js';
-import { parseGoJson } from './json-big-ints.js';
+import { parseJsonLossless } from './json-lossless.js';
+import type { JsonScan } from './json-measure.js';
 import { decodedCost } from '../limits.js';
-import type { ValueCount } from '../limits.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-function parse(buf: Uint8Array, start: number, end: number): unknown {
+/** parse decodes one measured message; `lossless` (a long digit run seen by the measure) keeps big integers as bigint. */
+function parse(buf: Uint8Array, start: number, end: number, lossless: boolean | undefined): unknown {
   try {
-    return parseGoJson(decoder.decode(buf.subarray(start, end)));
+    const text = decoder.decode(buf.subarray(start, end));
+    return lossless ? parseJsonLossless(text) : JSON.parse(text);
   } catch (err) {
     throw new ProtocolError(`rpc: json: cannot decode message: ${(err as Error).message}`);
   }
@@ -40,7 +42,7 @@ const EMPTY_RESULT = {};
 class JsonServerCodec implements ServerCodec {
   readonly measure;
   readonly isPadding = isJsonWhitespace;
-  private readonly count: ValueCount = { values: 0 };
+  private readonly count: JsonScan = { values: 0 };
   private readonly ids = new CallIds();
 
   constructor(options: CodecOptions) {
@@ -57,7 +59,7 @@ class JsonServerCodec implements ServerCodec {
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ServerMessage | undefined {
-    const m = parse(buf, start, end);
+    const m = parse(buf, start, end, this.count.longDigits);
     if (!isObject(m) || typeof m.method !== 'string') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC request {"method", "params", "id"}');
     }
@@ -80,7 +82,7 @@ class JsonServerCodec implements ServerCodec {
 class JsonClientCodec implements ClientCodec {
   readonly measure;
   readonly isPadding = isJsonWhitespace;
-  private readonly count: ValueCount = { values: 0 };
+  private readonly count: JsonScan = { values: 0 };
 
   constructor(options: CodecOptions) {
     this.measure = measureJson(options.maxDepth, options.maxValues, this.count);
@@ -102,7 +104,7 @@ class JsonClientCodec implements ClientCodec {
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
-    const m = parse(buf, start, end);
+    const m = parse(buf, start, end, this.count.longDigits);
     if (!isObject(m) || typeof m.id !== 'number') {
       throw new ProtocolError('rpc: json: message is not a JSON-RPC response {"id", "result", "error"}');
     }

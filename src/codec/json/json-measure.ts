@@ -2,11 +2,22 @@ import { ErrorCode, ProtocolError } from '../../errors.js';
 import type { Measure } from '../codec.js';
 import { DEFAULT_MAX_MESSAGE_VALUES } from '../limits.js';
 import type { ValueCount } from '../limits.js';
+import { LONG_DIGITS } from './json-lossless.js';
+
+/**
+ * JsonScan is what measureJson leaves about the last complete message:
+ * its value count and whether it has a digit run long enough that an
+ * integer in it may be beyond 2^53 (the decoder then parses losslessly).
+ */
+export interface JsonScan extends ValueCount {
+  longDigits?: boolean;
+}
 
 const SPACE = 0x20, TAB = 0x09, LF = 0x0a, CR = 0x0d;
 const QUOTE = 0x22, BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b, CLOSE_BRACE = 0x7d, OPEN_BRACKET = 0x5b, CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c, COLON = 0x3a;
+const ZERO = 0x30, NINE = 0x39;
 
 /** isJsonWhitespace reports whether a byte is JSON whitespace, which may stand between messages. */
 export function isJsonWhitespace(byte: number): boolean {
@@ -27,9 +38,11 @@ export function isJsonWhitespace(byte: number): boolean {
  * non-empty array or object, so counting those counts the values the
  * message decodes to (map keys included): a message of more than
  * `maxValues` is refused with RPC_MESSAGE_TOO_LARGE as soon as that many
- * are buffered, and the count of a complete message is left in `count`.
+ * are buffered, and the count of a complete message is left in `count`,
+ * with `longDigits` set when it has a run of 16 or more digits outside its
+ * strings (a JSON integer JSON.parse may round).
  */
-export function measureJson(maxDepth: number, maxValues = DEFAULT_MAX_MESSAGE_VALUES, count?: ValueCount): Measure {
+export function measureJson(maxDepth: number, maxValues = DEFAULT_MAX_MESSAGE_VALUES, count?: JsonScan): Measure {
   /** The open brackets (OPEN_BRACE or OPEN_BRACKET), outermost first. */
   const open = new Uint8Array(maxDepth + 1);
   return function measure(buf: Uint8Array, start: number, end: number): number {
@@ -47,6 +60,8 @@ export function measureJson(maxDepth: number, maxValues = DEFAULT_MAX_MESSAGE_VA
     let values = 1;
     let inString = false;
     let opened = false; // a bracket was just opened: its first element, if any, is a value
+    let digits = 0;
+    let longDigits = false;
     for (; pos < end; pos++) {
       const c = buf[pos]!;
       if (inString) {
@@ -59,6 +74,11 @@ export function measureJson(maxDepth: number, maxValues = DEFAULT_MAX_MESSAGE_VA
         opened = false;
         if (c !== CLOSE_BRACE && c !== CLOSE_BRACKET && ++values > maxValues) throw tooManyValues(maxValues);
       }
+      if (c >= ZERO && c <= NINE) {
+        if (++digits >= LONG_DIGITS) longDigits = true;
+        continue;
+      }
+      digits = 0;
       if (c === QUOTE) {
         inString = true;
       } else if (c === COMMA || c === COLON) {
@@ -75,7 +95,10 @@ export function measureJson(maxDepth: number, maxValues = DEFAULT_MAX_MESSAGE_VA
           throw new ProtocolError(`rpc: json: '${String.fromCharCode(c)}' at offset ${pos - start} cannot close '${String.fromCharCode(open[depth]!)}'`);
         }
         if (depth === 0) {
-          if (count !== undefined) count.values = values;
+          if (count !== undefined) {
+            count.values = values;
+            count.longDigits = longDigits;
+          }
           return pos + 1 - start;
         }
       }

@@ -6,19 +6,24 @@ const BIGINT_PATTERN = new RegExp(`"\\\\u0000bigint-${BIGINT_MARKER.slice(8, 20)
 
 /**
  * stringifyGoJson serialises a value the way Go's encoding/json would read
- * it: Uint8Array as base64 (Go's []byte), Map as an object, Date as an
- * RFC 3339 string (Go's time.Time), and bigint as a bare JSON number with
- * every digit kept (Go's int64/uint64). `space` indents as in
+ * it: every Uint8Array (a Buffer too) as base64 (Go's []byte), Map as an
+ * object, a GoTime as Go writes its time.Time (RFC 3339 with nanoseconds
+ * and offset), a plain Date as RFC 3339 UTC milliseconds, -0 as `-0` (Go
+ * keeps it), and bigint as a bare JSON number with every digit kept (Go's
+ * int64/uint64). `space` indents as in
  * JSON.stringify. Throws what JSON.stringify throws (for example on cycles).
  */
 export function stringifyGoJson(value: unknown, space?: number): string {
   let sawBigint = false;
-  const text = JSON.stringify(value, function replace(this: unknown, _key: string, v: unknown): unknown {
-    if (typeof v === 'bigint') {
+  const text = JSON.stringify(value, function replace(this: unknown, key: string, v: unknown): unknown {
+    if (typeof v === 'bigint' || Object.is(v, -0)) {
       sawBigint = true;
-      return BIGINT_MARKER + v.toString();
+      return BIGINT_MARKER + (typeof v === 'bigint' ? v.toString() : '-0');
     }
-    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+    // JSON.stringify calls toJSON before the replacer (a Buffer's gives
+    // {"type":"Buffer","data":[...]}): look at the value itself.
+    const own = (this as Record<string, unknown>)[key];
+    if (own instanceof Uint8Array) return Buffer.from(own.buffer, own.byteOffset, own.byteLength).toString('base64');
     if (v instanceof Map) return Object.fromEntries(v);
     return v;
   }, space);

@@ -73,7 +73,7 @@ const expected: Record<string, unknown[]> = {
   ],
   complex: [{ C: { real: 1.5, imag: -2 }, D: { real: 0, imag: 1 } }],
   topComplex: [{ real: 3, imag: 4 }],
-  withSlice: [{ A: [], B: 'x', M: {} }],
+  withSlice: [{ A: [], B: 'x', M: null }],
   tree: [{ Value: 1, Children: [{ Value: 2, Children: [] }, { Value: 3, Children: [{ Value: 4, Children: [] }] }] }],
   multi: [{ A: 7, B: 8 }, { A: 0, B: 1 }, { Quo: 3, Rem: 4 }, { A: -1, B: -2 }],
   rpcRequest: [{ ServiceMethod: 'Arith.Multiply', Seq: 7 }, { A: 7, B: 8 }, { ServiceMethod: 'Arith.Divide', Seq: 8 }, { A: 1, B: 0 }],

@@ -14,6 +14,8 @@
 //	    Fail's error text, as one JSON value.
 //	matrix selfcheck
 //	    proves the comparison finds every single change to every case.
+//	matrix types
+//	    prints each case's Go type as a netrpc GoType (null when recursive).
 //
 // Standard library only.
 package main
@@ -89,7 +91,7 @@ func checkChoice(name, value string, choices ...string) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: matrix serve|call|list|selfcheck [flags]")
+		fmt.Fprintln(os.Stderr, "usage: matrix serve|call|list|selfcheck|types [flags]")
 		os.Exit(2)
 	}
 	flags := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -127,6 +129,8 @@ func main() {
 		runList()
 	case "selfcheck":
 		runSelfcheck()
+	case "types":
+		runTypes()
 	default:
 		fmt.Fprintf(os.Stderr, "matrix: unknown command %q\n", os.Args[1])
 		os.Exit(2)

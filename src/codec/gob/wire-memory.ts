@@ -1,0 +1,88 @@
+import { arrayOf, mapOf, markWire, rememberConcrete, rememberType, sliceOf, structOf, T } from './enc-type.js';
+import type { EncType } from './enc-type.js';
+import { K } from './type-table.js';
+import type { DecType } from './type-table.js';
+
+/**
+ * rememberWireType records that `value` (a decoded struct object, array,
+ * map or interface `{type, value}`) arrived as the wire type `t`, so the
+ * encoder writes it back with the same kinds (see rememberType). JS
+ * values lose Go's kinds (a float64 2.0 is the number 2, a uint8 field a
+ * number, a []Celsius an array): without this an untyped handler's reply,
+ * or a decoded reply sent back, would be re-inferred with kinds Go
+ * refuses. Types with no encode type (see encTypeOfWire) are not recorded.
+ */
+export function rememberWireType(value: object, t: DecType): void {
+  const et = encTypeOfWire(t);
+  if (et !== null) rememberType(value, et);
+}
+
+/**
+ * rememberInterface records the concrete wire type of a decoded interface
+ * value, so it goes back as the same concrete type (a float64 2.0 inside
+ * an interface{} stays a float64) while `iv.value` is unchanged.
+ */
+export function rememberInterface(iv: { readonly value: unknown }, concrete: DecType): void {
+  const et = encTypeOfWire(concrete);
+  if (et !== null) rememberConcrete(iv, et);
+}
+
+const encTypes = new WeakMap<DecType, EncType | null>();
+
+/**
+ * encTypeOfWire is the encode type that writes values of the wire type
+ * `t` back with the same kinds, or null when there is none: recursive
+ * types (the encoder's types are trees) and GobEncoder types other than
+ * time.Time.
+ */
+export function encTypeOfWire(t: DecType): EncType | null {
+  const cached = encTypes.get(t);
+  if (cached !== undefined) return cached;
+  const result = convert(t, new Set());
+  encTypes.set(t, result);
+  return result;
+}
+
+function convert(t: DecType, visiting: Set<DecType>): EncType | null {
+  switch (t.kind) {
+    case K.Bool: return T.bool;
+    case K.Int: return T.int;
+    case K.Uint: return T.uint;
+    case K.Float: return T.float;
+    case K.Bytes: return T.bytes;
+    case K.String: return T.string;
+    case K.Complex: return T.complex;
+    case K.Interface: return T.interface;
+    default: break;
+  }
+  if (visiting.has(t)) return null;
+  visiting.add(t);
+  try {
+    switch (t.kind) {
+      case K.Array:
+      case K.Slice: {
+        const elem = convert(t.elem!, visiting);
+        if (elem === null) return null;
+        return markWire(t.kind === K.Array ? arrayOf(elem, t.len, t.name) : sliceOf(elem, t.name));
+      }
+      case K.Map: {
+        const key = convert(t.key!, visiting);
+        const elem = convert(t.elem!, visiting);
+        return key === null || elem === null ? null : markWire(mapOf(key, elem, t.name));
+      }
+      case K.Struct: {
+        const types: EncType[] = [];
+        for (const f of t.fields) {
+          const ft = convert(f, visiting);
+          if (ft === null) return null;
+          types.push(ft);
+        }
+        return markWire(structOf(t.name, t.fieldNames, types));
+      }
+      default:
+        return t.isTime || t.maybeTime ? T.time : null;
+    }
+  } finally {
+    visiting.delete(t);
+  }
+}
