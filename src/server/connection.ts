@@ -4,6 +4,7 @@ import type { ServerCodec, ServerMessage, ServerRequest } from '../codec/codec.j
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import { decodedCost } from '../codec/limits.js';
 import { FrameReader, HOLD_FRAME } from '../codec/frame-reader.js';
+import { afterTwoPolls } from './after-poll.js';
 import { OutQueue } from '../out-queue.js';
 import type { ReadBudget, ReadShare } from './read-budget.js';
 import type { MethodEntry, Registry } from './registry.js';
@@ -82,6 +83,8 @@ export class ServerConnection {
   private readonly host: ConnectionHost;
   private readonly codec: ServerCodec;
   private readonly reader: FrameReader;
+  /** Chunks the socket delivered so far (the idle check looks whether any came). */
+  private chunksRead = 0;
   /** Running calls by id, for cancellation. */
   private readonly active = new Map<unknown, ServerCall>();
   /** Encoded replies waiting for the next flush. */
@@ -160,6 +163,7 @@ export class ServerConnection {
 
   private onData(chunk: Uint8Array): void {
     if (this.closed) return;
+    this.chunksRead++;
     this.frameCompleted = false;
     try {
       this.reader.push(chunk, this.onFrame);
@@ -383,9 +387,17 @@ export class ServerConnection {
     if (this.inFlight === 0) this.endWhenFlushed();
   }
 
-  /** onIdle: no traffic for idleTimeoutMs; close unless calls are still running. */
+  /**
+   * onIdle: no traffic for idleTimeoutMs; close unless calls are still
+   * running. After the event loop was held up, the timer runs before what
+   * the peer sent meanwhile is read, so the decision waits until it has been
+   * (after-poll.ts) and stands only if nothing came.
+   */
   private onIdle(): void {
-    if (this.inFlight === 0) this.endWhenFlushed();
+    const chunksRead = this.chunksRead;
+    afterTwoPolls(() => {
+      if (!this.closed && this.inFlight === 0 && this.chunksRead === chunksRead) this.endWhenFlushed();
+    });
   }
 
   /** onError: a socket error (a reset, a TLS alert such as a refused renegotiation) ends the connection; 'close' follows. */

@@ -1,3 +1,6 @@
+import { afterTwoPolls } from './after-poll.js';
+import type { AfterPoll } from './after-poll.js';
+
 function checkMessage(deadline: MessageDeadline): void {
   deadline.check();
 }
@@ -19,6 +22,8 @@ export class MessageDeadline {
   private readonly isReading: () => boolean;
   private readonly onExpire: () => void;
   private timer: NodeJS.Timeout | undefined;
+  /** The expiry waiting for the poll phase, if any (see check). */
+  private pending: AfterPoll | undefined;
   /** performance.now() when the buffered partial message started (or the last message completed); 0 when none. */
   private since = 0;
 
@@ -51,13 +56,21 @@ export class MessageDeadline {
     }
     const left = this.timeoutMs - (performance.now() - this.since);
     if (left > 0) return this.arm(left);
-    this.onExpire();
+    // After the event loop was held up, timers run before the bytes that
+    // arrived meanwhile are read: decide once they have been (after-poll.ts).
+    const since = this.since;
+    this.pending = afterTwoPolls(() => {
+      this.pending = undefined;
+      if (this.since === since) this.onExpire();
+    });
   }
 
   /** dispose stops the timer; call it when the connection closes. */
   dispose(): void {
     clearTimeout(this.timer);
+    this.pending?.cancel();
     this.timer = undefined;
+    this.pending = undefined;
     this.since = 0;
   }
 

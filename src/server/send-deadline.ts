@@ -1,4 +1,6 @@
 import type { Duplex } from 'node:stream';
+import { afterTwoPolls } from './after-poll.js';
+import type { AfterPoll } from './after-poll.js';
 
 function checkSend(deadline: SendDeadline): void {
   deadline.check();
@@ -17,6 +19,8 @@ export class SendDeadline {
   private readonly timeoutMs: number;
   private readonly onStall: () => void;
   private timer: NodeJS.Timeout | undefined;
+  /** A stall waiting for the poll phase to confirm it (see confirmStall). */
+  private pending: AfterPoll | undefined;
   /** Bytes handed to the socket so far. */
   private handed = 0;
   /** Bytes the socket had passed on at the last look that saw progress. */
@@ -33,7 +37,7 @@ export class SendDeadline {
   /** wrote records that `bytes` were just handed to the socket. */
   wrote(bytes: number): void {
     this.handed += bytes;
-    if (this.timer !== undefined || this.timeoutMs === 0 || this.socket.writableLength === 0) return;
+    if (this.timer !== undefined || this.pending !== undefined || this.timeoutMs === 0 || this.socket.writableLength === 0) return;
     this.sentAtLook = this.sent();
     this.progressAt = performance.now();
     this.schedule();
@@ -49,15 +53,33 @@ export class SendDeadline {
       this.sentAtLook = sent;
       this.progressAt = now;
     } else if (now - this.progressAt >= this.timeoutMs) {
-      return this.onStall();
+      return this.confirmStall(sent);
     }
     this.schedule();
+  }
+
+  /**
+   * confirmStall acts on a stall once the loop has caught up (after-poll.ts):
+   * after the event loop was held up, timers run before the socket learns
+   * that the peer took its bytes, and that is not a peer that stopped reading.
+   */
+  private confirmStall(sent: number): void {
+    this.pending = afterTwoPolls(() => {
+      this.pending = undefined;
+      if (this.socket.destroyed || this.socket.writableLength === 0) return;
+      if (this.sent() === sent) return this.onStall();
+      this.sentAtLook = this.sent();
+      this.progressAt = performance.now();
+      this.schedule();
+    });
   }
 
   /** dispose stops looking; call it when the socket closes. */
   dispose(): void {
     clearTimeout(this.timer);
+    this.pending?.cancel();
     this.timer = undefined;
+    this.pending = undefined;
   }
 
   /** sent is how many of the handed bytes the socket has passed on (it only grows). */

@@ -9,6 +9,8 @@ import { CODECS, elapsed, encodeCalls, rpcConnect, startHostileServer, waitForRe
 import type { HostileServer } from './harness.js';
 
 const IDLE_MS = 300;
+/** Idle timeout of the server for the slow-but-steady case: about 25 times the time its message takes. */
+const ROOMY_IDLE_MS = 3000;
 let h: HostileServer;
 
 beforeAll(async () => {
@@ -32,14 +34,16 @@ describe.each(CODECS)('%s, with idleTimeoutMs', (codec) => {
 
   it('a whole message sent slowly (a byte every 2 ms, well within the idle timeout) is still answered', async () => {
     const small = encodeCalls(codec, [[1, 'Arith.Add', { A: 1, B: 2 }]]);
-    await withCanary(h.address, async () => {
-      const conn = await rpcConnect(h.port, codec);
+    // Its own server with a longer idle timeout: a byte every 2 ms stays "well within" it on a loaded machine too.
+    const roomy = await startHostileServer({ idleTimeoutMs: ROOMY_IDLE_MS });
+    await withCanary(roomy.address, async () => {
+      const conn = await rpcConnect(roomy.port, codec);
       conn.socket.setNoDelay(true);
       await writeSlowly(conn, small, 1, 2);
       const [reply] = await waitForReplies(conn, codec, 1);
       expect(reply).toEqual({ seq: 1, error: null, reply: 3 });
       conn.socket.destroy();
-    });
+    }).finally(() => roomy.close());
   });
 
   /**

@@ -28,7 +28,8 @@ describe('soak (CI size)', () => {
     expect(result.failures, report).toEqual([]);
 
     // Not vacuous: enough calls, every outcome provoked, every fault injected.
-    expect(t.calls, report).toBeGreaterThan(2000);
+    // A floor, not a speed: on a loaded machine the CI-size soak makes about 1700 calls, unloaded about 3000.
+    expect(t.calls, report).toBeGreaterThan(1000);
     expect(t.successes, report).toBeGreaterThan(t.calls / 2);
     expect(t.calls, report).toBe(t.successes + Object.values(t.errors).reduce((a, b) => a + b, 0));
     for (const code of [ErrorCode.Server, ErrorCode.Timeout, ErrorCode.Aborted, ErrorCode.ConnectionLost, ErrorCode.Shutdown]) {
