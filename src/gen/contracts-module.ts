@@ -30,9 +30,16 @@ function valueType(t: GoModelType, graph: TypeGraph): GoModelType {
   return u;
 }
 
-function serviceName(s: GoModelService, names: Readonly<Record<string, string>>): string {
+/** The names the source registers service `s` under (rpc.Register / RegisterName calls that succeed). */
+function registeredNames(s: GoModelService, model: GoModel): string[] {
+  return [...new Set(model.rpcRegistrations.filter((r) => r.service === s.id && r.name && r.error === undefined).map((r) => r.name!))];
+}
+
+/** A service's name: `--name`'s, else the one name the source registers it under, else its type's name. */
+function serviceName(s: GoModelService, names: Readonly<Record<string, string>>, model: GoModel): string {
   const bare = s.id.slice(s.id.lastIndexOf('.') + 1);
-  return names[bare] ?? names[s.id] ?? s.name;
+  const registered = registeredNames(s, model);
+  return names[bare] ?? names[s.id] ?? (registered.length === 1 ? registered[0]! : s.name);
 }
 
 function methodSignature(m: GoModelMethod, s: GoModelService): string {
@@ -64,7 +71,7 @@ export function generateContracts(model: GoModel, options: GenerateOptions = {})
 
   const alloc = new NameAllocator();
   const serviceConst = new Map<string, string>();
-  for (const s of services) serviceConst.set(s.id, alloc.take(serviceName(s, renames)));
+  for (const s of services) serviceConst.set(s.id, alloc.take(serviceName(s, renames, model)));
   const local = model.package.importPath;
   const written = graph.order.filter((id) => graph.treatment(id) !== 'time');
   const byPriority = [...written].sort((a, b) => {
@@ -95,16 +102,13 @@ export function generateContracts(model: GoModel, options: GenerateOptions = {})
 
   const blocks: string[] = [];
   for (const id of written) blocks.push(writeNamed(id, { graph, constName, group: graph.group.get(id), warn }, typeNames));
-  for (const s of services) blocks.push(writeService(s, serviceConst.get(s.id)!, { graph, constName, warn }, renames));
+  for (const s of services) blocks.push(writeService(s, serviceConst.get(s.id)!, { graph, constName, warn }, serviceName(s, renames, model)));
 
   for (const s of services) {
     for (const m of s.skipped) warnings.push(`rpc-gen: ${s.name}.${m.name} not generated: ${m.message}`);
-    for (const r of model.rpcRegistrations) {
-      const name = serviceName(s, renames);
-      if (r.service === s.id && r.name !== undefined && r.name !== name) {
-        warnings.push(`rpc-gen: ${s.name} is registered as "${r.name}" at ${r.position}: pass --name ${s.name}=${r.name} to call it under that name`);
-      }
-    }
+    const name = serviceName(s, renames, model);
+    const others = registeredNames(s, model).filter((n) => n !== name);
+    if (others.length > 0) warnings.push(`rpc-gen: ${s.name} is also registered as ${others.map((n) => `"${n}"`).join(', ')}; the contract is named "${name}" (--name ${s.name}=NAME picks another)`);
   }
   for (const u of model.unregistrable) warnings.push(`rpc-gen: ${u.name} not generated: ${u.message}`);
 
@@ -159,8 +163,7 @@ function writeNamed(id: string, ctx: SchemaContext, names: TypeNames): string {
   );
 }
 
-function writeService(s: GoModelService, name: string, ctx: SchemaContext, renames: Readonly<Record<string, string>>): string {
-  const registered = serviceName(s, renames);
+function writeService(s: GoModelService, name: string, ctx: SchemaContext, registered: string): string {
   const skipped = s.skipped.map((m) => `- ${m.name}: ${m.message}`).join('\n');
   const doc = tsdoc(joinDoc(s.doc, `The net/rpc service ${JSON.stringify(registered)} (Go type \`${s.id}\`).`, skipped ? `Methods net/rpc does not register:\n${skipped}` : undefined));
   const methods = s.methods.map((m) => {

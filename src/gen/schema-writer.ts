@@ -54,6 +54,8 @@ export interface SchemaContext {
   readonly constName: (id: string) => string;
   readonly group?: number;
   readonly warn: (message: string) => void;
+  /** The registered types whose values are being written inside an interface (an interface{} in a []interface{}). */
+  readonly open?: ReadonlySet<string>;
 }
 
 /**
@@ -97,11 +99,12 @@ export function writeSchema(t: GoModelType, ctx: SchemaContext, where: string, i
     case 'interface': {
       const entries = ctx.graph.concrete(t).flatMap((c) => {
         const value = stripPointers(c.type);
+        if (ctx.open?.has(c.name)) return [];
         if (!ctx.graph.hasGoType(value)) {
           ctx.warn(`${where}: the registered type ${c.name} is recursive: its values in this interface are not declared (gob infers their kinds)`);
           return [];
         }
-        return [`${indent}  ${tsString(c.name)}: ${writeSchema(value, { ...ctx, group: undefined }, `${where} (${c.name})`, `${indent}  `)},\n`];
+        return [`${indent}  ${tsString(c.name)}: ${writeSchema(value, { ...ctx, group: undefined, open: new Set([...(ctx.open ?? []), c.name]) }, `${where} (${c.name})`, `${indent}  `)},\n`];
       });
       // Any value can be in an interface{}: gob registers the predeclared types and slices of them itself.
       const basics = t.methods.length === 0 ? [`${indent}  ...${GOB_BASICS},\n`] : [];

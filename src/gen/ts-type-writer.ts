@@ -17,6 +17,9 @@ export interface TypeNames {
   readonly recursiveName: (id: string, side: TypeSide) => string | undefined;
 }
 
+/** The kinds written with a go.* builder of the same name. */
+const LEAF_BUILDERS = new Set(['bool', 'string', 'int', 'int8', 'int16', 'int32', 'int64', 'uint', 'uint8', 'uint16', 'uint32', 'uint64', 'uintptr', 'float32', 'float64', 'complex64', 'complex128']);
+
 const NUMBER_KINDS = new Set(['int', 'int8', 'int16', 'int32', 'uint', 'uint8', 'uint16', 'uint32', 'uintptr', 'float32', 'float64']);
 
 /**
@@ -27,6 +30,8 @@ const NUMBER_KINDS = new Set(['int', 'int8', 'int16', 'int32', 'uint', 'uint8', 
  */
 export function writeTsType(t: GoModelType, names: TypeNames, side: TypeSide, indent = ''): string {
   if (t.unsupported?.gob !== undefined) return 'never';
+  // What a go.* builder accepts is its own business (go.float64() takes any JS number, NaN included): ask it.
+  if (side === 'input' && (LEAF_BUILDERS.has(t.kind) || t.kind === 'bytes')) return `z.input<ReturnType<typeof go.${t.kind}>>`;
   const inner = (u: GoModelType): string => writeTsType(u, names, side, indent);
   switch (t.kind) {
     case 'named': {

@@ -70,8 +70,9 @@ export function buildTypeGraph(model: GoModel, roots: readonly GoModelType[]): T
     });
   const treatment = (id: string): NamedTreatment => treatmentOf(named(id));
 
-  /** The defined types `t` mentions, in order of appearance. */
-  const refs = (t: GoModelType, out: string[]): void => {
+  /** The defined types `t` mentions, in order of appearance; `open` holds the interface values being looked into. */
+  const refs = (t: GoModelType, out: string[], open: ReadonlySet<string> = new Set()): void => {
+    const inner = (u: GoModelType): void => refs(u, out, open);
     switch (t.kind) {
       case 'named':
         out.push(t.id);
@@ -80,17 +81,17 @@ export function buildTypeGraph(model: GoModel, roots: readonly GoModelType[]): T
       case 'slice':
       case 'pointer':
       case 'chan':
-        refs(t.elem, out);
+        inner(t.elem);
         return;
       case 'map':
-        refs(t.key, out);
-        refs(t.elem, out);
+        inner(t.key);
+        inner(t.elem);
         return;
       case 'struct':
-        for (const f of t.gobFields) refs(f.type, out);
+        for (const f of t.gobFields) inner(f.type);
         return;
       case 'interface':
-        for (const c of concrete(t)) refs(c.type, out);
+        for (const c of concrete(t)) if (!open.has(c.name)) refs(c.type, out, new Set([...open, c.name]));
         return;
       default:
         return;
