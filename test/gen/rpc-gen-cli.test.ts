@@ -128,7 +128,7 @@ func main() {
         Quote: (a) => {
           const extra = a.Extra as { type: string; value: { Cents: bigint } };
           const each = { Cents: 100n + extra.value.Cents, Currency: 'EUR' };
-          const seen = `${a.Sku} ${a.Count} ${a.Tags?.join()} ${a.Notes?.n} ${a.Coupon} ${a.At.toISOString()} ${[...(a.Blob ?? [])].join()} ${extra.type}`;
+          const seen = `${a.Sku} ${a.Count} ${a.Tags?.join()} ${(a.Notes as Record<string, number> | null)?.n} ${a.Coupon} ${a.At.toISOString()} ${[...(a.Blob ?? [])].join()} ${extra.type}`;
           return { Total: { Cents: each.Cents * BigInt(a.Count), Currency: seen }, Lines: [{ Sku: a.Sku, Each: each }], Ratio: 0.5 };
         },
         Count: (sku) => BigInt(sku.length) * 2n ** 40n,
