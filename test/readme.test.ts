@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { dialHTTP } from '../src/client/dial-http.js';
 import { startCli } from './cli/cli-process.js';
 import { freePort } from './helpers.js';
+import { startListeningProgram } from './interop/go-process.js';
+import { buildGoProgram, goProgramsDir, requireGo } from './interop/go-toolchain.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -73,6 +75,23 @@ const runners: Record<string, (source: string, name: string) => Promise<void>> =
   },
   'pool.mts': runProgram,
   'line-codec.mts': runProgram,
+  'client.mts': async (source, name) => {
+    // The README's two commands: rpc-gen on a Go rpc.HandleHTTP server's package, then the client against that server.
+    if (!(await requireGo())) return;
+    const dir = scratchDir();
+    mkdirSync(join(dir, 'server'));
+    copyFileSync(join(goProgramsDir, 'gobserver', 'main.go'), join(dir, 'server', 'main.go'));
+    const command = /^npx rpc-gen (.*)$/m.exec(readme)![1]!.split(' ');
+    await run(process.execPath, ['--import', 'tsx', join(root, 'bin/rpc-gen.ts'), ...command], { cwd: dir, timeout: 240_000 });
+    const contracts = join(dir, 'contracts.ts');
+    writeFileSync(contracts, readFileSync(contracts, 'utf8').replace("from 'netrpc'", `from ${JSON.stringify(join(root, 'src/index.ts'))}`));
+    const server = await startListeningProgram(await buildGoProgram('gobserver'));
+    try {
+      await runProgram(source.replaceAll('127.0.0.1:1234', server.address), name, dir);
+    } finally {
+      await server.stop();
+    }
+  },
   'services.ts': async (source) => {
     // As its comment says: npx rpc-serve ./services.ts, in a default (CommonJS) npm project.
     const dir = scratchDir();

@@ -74,7 +74,7 @@ export function servicesFromModule(mod: Record<string, unknown>): ServiceDefinit
 }
 
 /** importTypeScript loads a .ts/.mts/.cts module through tsx, found next to netrpc or next to the module. */
-async function importTypeScript(file: string, shown: string): Promise<Record<string, unknown>> {
+async function importTypeScript(file: string, shown: string, program: string): Promise<Record<string, unknown>> {
   let api: { tsImport(specifier: string, parent: string): Promise<unknown> };
   try {
     api = (await import('tsx/esm/api')) as typeof api;
@@ -82,10 +82,29 @@ async function importTypeScript(file: string, shown: string): Promise<Record<str
     try {
       api = (await import(pathToFileURL(createRequire(file).resolve('tsx/esm/api')).href)) as typeof api;
     } catch {
-      throw new ModuleLoadError(`${shown} is TypeScript, which rpc-serve runs with tsx, and tsx is not installed: npm install --save-dev tsx (or serve the compiled .js)`);
+      throw new ModuleLoadError(`${shown} is TypeScript, which ${program} runs with tsx, and tsx is not installed: npm install --save-dev tsx (or serve the compiled .js)`);
     }
   }
   return (await api.tsImport(pathToFileURL(file).href, pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+/**
+ * importUserModule imports a user module relative to `cwd` (`.ts`, `.mts`
+ * and `.cts` through tsx) and returns its namespace. Throws
+ * ModuleLoadError, one line naming the user's file, line and the reason,
+ * when the file is missing or does not load; `program` names the CLI in
+ * the hint to install tsx.
+ */
+export async function importUserModule(path: string, cwd: string, program: string): Promise<Record<string, unknown>> {
+  const file = resolve(cwd, path);
+  if (!existsSync(file)) throw new ModuleLoadError(`cannot find ${path} (no file ${file})`);
+  if (statSync(file).isDirectory()) throw new ModuleLoadError(`${path} is a folder; give the module's file, e.g. ${path.replace(/\/$/, '')}/index.js`);
+  try {
+    return /\.[mc]?tsx?$/.test(file) ? await importTypeScript(file, path, program) : ((await import(pathToFileURL(file).href)) as Record<string, unknown>);
+  } catch (err) {
+    if (err instanceof ModuleLoadError) throw err;
+    throw new ModuleLoadError(describeLoadError(err, file, cwd), { cause: err });
+  }
 }
 
 /**
@@ -98,16 +117,7 @@ async function importTypeScript(file: string, shown: string): Promise<Record<str
  * exports no services.
  */
 export async function loadServiceModule(path: string, cwd = process.cwd()): Promise<ServiceDefinition[]> {
-  const file = resolve(cwd, path);
-  if (!existsSync(file)) throw new ModuleLoadError(`cannot find ${path} (no file ${file})`);
-  if (statSync(file).isDirectory()) throw new ModuleLoadError(`${path} is a folder; give the module's file, e.g. ${path.replace(/\/$/, '')}/index.js`);
-  let mod: Record<string, unknown>;
-  try {
-    mod = /\.[mc]?tsx?$/.test(file) ? await importTypeScript(file, path) : ((await import(pathToFileURL(file).href)) as Record<string, unknown>);
-  } catch (err) {
-    if (err instanceof ModuleLoadError) throw err;
-    throw new ModuleLoadError(describeLoadError(err, file, cwd), { cause: err });
-  }
+  const mod = await importUserModule(path, cwd, 'rpc-serve');
   const services = servicesFromModule(mod);
   if (services.length === 0) {
     throw new ModuleLoadError(
