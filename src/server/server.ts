@@ -30,8 +30,11 @@ import type { ResolvedServerOptions, ServerOptions } from './options.js';
 import { ReadBudget } from './read-budget.js';
 import { Registry } from './registry.js';
 import type { RegisterOptions, ServiceEntry } from './registry.js';
+import { CallSink } from './call-sink.js';
 import { buildReport } from './server-stats.js';
 import type { ServerReport } from './server-stats.js';
+import { ServerTelemetry } from './server-telemetry.js';
+import type { Traffic } from './server-telemetry.js';
 import { SocketPhases } from './socket-phases.js';
 import type { OpenSockets } from './socket-phases.js';
 import { TlsFront } from './tls-front.js';
@@ -71,8 +74,12 @@ function destroyOnError(this: Duplex): void {
  * because its peer broke the protocol or a limit.
  */
 export class Server extends EventEmitter implements ConnectionHost, FrontTarget, AcceptorTarget {
+  /** Every answered call goes through here: the calls-per-second history, and listeners such as metrics. */
+  readonly calls = new CallSink();
   /** The registered services. */
-  readonly registry = new Registry();
+  readonly registry = new Registry(this.calls);
+  /** Counters that are not per method (bytes, refusals) and the log lines. */
+  readonly telemetry: ServerTelemetry;
   /** The options in force, defaults filled in. */
   readonly options: ResolvedServerOptions;
   /** True once close() has been called. */
@@ -96,6 +103,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     super();
     this.options = resolveServerOptions(options, builtinCodecs);
     this.readBudget = new ReadBudget(this.options.maxBufferedBytes);
+    this.telemetry = new ServerTelemetry(this.options.logger, this.calls);
     this.codecs = new Map(this.options.codecs.map((c) => [c.name, c]));
     if (!this.codecs.has(this.options.defaultCodec)) {
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
@@ -206,6 +214,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   private admit(socket: Duplex, canAnswer: boolean): boolean {
     socket.on('error', destroyOnError);
     if (this.draining) {
+      this.telemetry.refused(socket, undefined, '', 'draining');
       socket.destroy();
       return false;
     }
@@ -213,12 +222,16 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     const overflow = this.phases.count('overflow');
     if (this.phases.size - overflow + this.connections.size < maxConnections) return true;
     if (canAnswer && overflow < maxConnections) this.refuse(socket as Socket, 503, `too many connections (limit ${maxConnections})`, '', 'overflow');
-    else socket.destroy();
+    else {
+      this.telemetry.refused(socket, undefined, '', 'overflow');
+      socket.destroy();
+    }
     return false;
   }
 
   /** @internal refuse answers with an error and destroys the socket within lingerMs, whatever the peer does. */
   refuse(socket: Socket, status: number, body: string, extraHeaders = '', phase: 'refused' | 'overflow' = 'refused'): void {
+    this.telemetry.refused(socket, status, body);
     this.phases.enter(socket, phase, this.options.lingerMs);
     rejectSocket(socket, status, body, extraHeaders);
   }
@@ -286,6 +299,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       lingerMs: this.options.lingerMs,
     });
     this.connections.add(conn);
+    this.telemetry.connectionOpened(conn);
     if (this.draining) conn.drain();
     conn.start(options.head);
     return conn;
@@ -319,11 +333,13 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
   /** @internal */
   connectionClosed(conn: ServerConnection): void {
     this.connections.delete(conn);
+    this.telemetry.connectionClosed(conn);
     if (this.draining && this.connections.size === 0) this.drained?.();
   }
 
   /** @internal */
   connectionFailed(conn: ServerConnection, err: Error): void {
+    this.telemetry.connectionFailed(conn, err);
     this.emit('connectionError', err, conn);
   }
 
@@ -343,9 +359,26 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
     return { ...counts, total: counts.tls + counts.head + counts.refused + counts.http + counts.rpc };
   }
 
-  /** report returns the services, methods, call counts, latencies and open connections now. */
+  /** callsInFlight is the number of calls whose handler is running, over all connections. */
+  get callsInFlight(): number {
+    let n = 0;
+    for (const conn of this.connections) n += conn.pending;
+    return n;
+  }
+
+  /** traffic is how many bytes RPC connections received and sent after their handshake. */
+  get traffic(): Traffic {
+    return this.telemetry.traffic;
+  }
+
+  /** report returns the services, methods, call counts, latencies, open connections and recent call history now. */
   report(): ServerReport {
-    return buildReport(this.registry, this.startedAt, this.connections.size);
+    return buildReport(this.registry, this.startedAt, this.connections.size, this.calls.history);
+  }
+
+  /** debugReport is what the debug page shows: the `debugReport` option's answer, or report(). */
+  debugReport(): ServerReport | Promise<ServerReport> {
+    return this.options.debugReport ? this.options.debugReport() : this.report();
   }
 
   /**
