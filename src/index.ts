@@ -13,6 +13,8 @@ export { mergeReports } from './server/merge-reports.js';
 export type { CallOutcome, CallRecord, CallListener, CallSink } from './server/call-sink.js';
 export type { RefusalReason, Traffic, ServerTelemetry } from './server/server-telemetry.js';
 export type { Logger } from './logger.js';
+export { prometheusMetrics, CALL_DURATION_BUCKETS } from './server/prometheus-metrics.js';
+export type { PrometheusMetrics, PrometheusMetricsOptions, MetricsSource } from './server/prometheus-metrics.js';
 export type { OpenSockets } from './server/socket-phases.js';
 export { bearerToken } from './server/authorize.js';
 export type { Authorize, AuthorizeResult, ConnectRequestInfo } from './server/authorize.js';

@@ -72,6 +72,7 @@ const runners: Record<string, (source: string, name: string) => Promise<void>> =
     await runProgram(source, name, dir, { RPC_TOKEN: 'from-the-environment' });
   },
   'pool.mts': runProgram,
+  'observe.mts': runProgram,
   'services.ts': async (source) => {
     // As its comment says: npx rpc-serve ./services.ts, in a default (CommonJS) npm project.
     const dir = scratchDir();
