@@ -5,6 +5,9 @@
  * printing and exit codes only; the work is done by the library.
  */
 import { readFileSync } from 'node:fs';
+import type * as PromClient from 'prom-client';
+import { createCliLogger, parseLogFormat, parseLogLevel } from '../src/cli/cli-logger.js';
+import type { CliLogger } from '../src/cli/cli-logger.js';
 import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line.js';
 import type { ParsedCommandLine } from '../src/cli/command-line.js';
 import { durationFlag, positiveIntegerFlag, sizeFlag } from '../src/cli/flag-values.js';
@@ -16,7 +19,12 @@ import type { BoundService } from '../src/contract/contract.js';
 import { RpcError } from '../src/errors.js';
 import { bearerToken } from '../src/server/authorize.js';
 import { clusterMember, parseWorkers, runCluster } from '../src/cli/cluster.js';
+import { answerGathers, gatherFromCluster } from '../src/cli/cluster-gather.js';
+import { guardRoute } from '../src/server/guard-route.js';
+import { mergeReports } from '../src/server/merge-reports.js';
+import { prometheusMetrics } from '../src/server/prometheus-metrics.js';
 import { Server } from '../src/server/server.js';
+import type { ServerReport } from '../src/server/server-stats.js';
 
 const USAGE = `Usage: rpc-serve [options] [MODULE]
 
@@ -57,7 +65,15 @@ Options:
   --idle-timeout DURATION  close connections idle this long (default: never)
   --workers N        serve from N processes sharing the port (Node cluster);
                      'auto' = one per CPU (default 1). Dead workers are
-                     replaced; SIGINT/SIGTERM drains them all
+                     replaced; SIGINT/SIGTERM drains them all. The debug
+                     page and /metrics show all workers together
+  --metrics          serve Prometheus metrics at GET /metrics on the same
+                     port (needs the prom-client package; behind the token
+                     when --token-file is set)
+  --log-format FORMAT  text (default) or json (one JSON object per line,
+                     as pino writes)
+  --log-level LEVEL  trace, debug, info (default), warn, error, fatal or
+                     silent
   --version          print the version and exit
   -h, --help         show this help
 
@@ -84,14 +100,20 @@ const OPTIONS = {
   'handler-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
   workers: { type: 'string', default: '1' },
+  metrics: { type: 'boolean' },
+  'log-format': { type: 'string' },
+  'log-level': { type: 'string' },
   version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ParsedCommandLine<typeof OPTIONS>['values'];
 
+/** log is where rpc-serve's lines go once the flags are read (text on stdout/stderr until then). */
+let log: CliLogger = createCliLogger({ format: 'text', level: 'info', name: 'rpc-serve' });
+
 function fail(message: string, code: number): never {
-  process.stderr.write(`rpc-serve: ${message}\n`);
+  log.error({}, message);
   process.exit(code);
 }
 
@@ -116,11 +138,12 @@ function readSettings(argv: readonly string[]): Settings | 'help' | 'version' {
   if (values['tls-ca'] !== undefined && values['tls-cert'] === undefined) throw new UsageError('--tls-ca needs --tls-cert and --tls-key');
   const workers = parseWorkers(values.workers);
   if (workers === undefined) throw new UsageError(`invalid --workers ${values.workers}; want a positive integer or auto`);
+  log = createCliLogger({ format: parseLogFormat(values['log-format']), level: parseLogLevel(values['log-level']), name: 'rpc-serve' });
   return { values, module: positionals[0], port, workers, graceMs: durationFlag('grace', values.grace) };
 }
 
 /** buildServer makes the Server the flags describe, with its services. */
-async function buildServer({ values, module, graceMs }: Settings): Promise<Server> {
+async function buildServer({ values, module, graceMs }: Settings, inCluster: boolean): Promise<Server> {
   const optional = <T>(flag: keyof Values, read: (flag: string, text: string) => T): T | undefined => {
     const text = values[flag];
     return typeof text === 'string' ? read(flag, text) : undefined;
@@ -136,7 +159,10 @@ async function buildServer({ values, module, graceMs }: Settings): Promise<Serve
         ...(values['tls-ca'] ? { ca: readFileSync(values['tls-ca']), requestCert: true, rejectUnauthorized: true } : {}),
       }
     : undefined;
-  const server = new Server({
+  const prom = values.metrics ? await loadPromClient() : undefined;
+  const server: Server = new Server({
+    logger: log,
+    ...(inCluster ? { debugReport: () => clusterReport(server) } : {}),
     path: values.path,
     defaultCodec: values.codec,
     maxMessageBytes: optional('max-message', sizeFlag),
@@ -153,7 +179,34 @@ async function buildServer({ values, module, graceMs }: Settings): Promise<Serve
     if (isBoundService(service)) server.register(service);
     else server.register(service.name, service.impl);
   }
+  if (inCluster) answerGathers('report', () => server.report());
+  if (prom) {
+    const metrics = prometheusMetrics(server, prom, inCluster ? { exposition: () => clusterMetrics(prom) } : {});
+    if (inCluster) answerGathers('metrics', () => metrics.registry.getMetricsAsJSON());
+    server.addHttpRoute(guardRoute(metrics.route, '/metrics', server.options.authorize));
+  }
   return server;
+}
+
+/** loadPromClient imports the optional prom-client package for --metrics. */
+async function loadPromClient(): Promise<typeof PromClient> {
+  try {
+    return await import('prom-client');
+  } catch {
+    throw new UsageError('--metrics needs the prom-client package: npm install prom-client');
+  }
+}
+
+/** clusterReport is every worker's report summed (this worker's own when none answered). */
+async function clusterReport(server: Server): Promise<ServerReport> {
+  const reports = (await gatherFromCluster('report')) as ServerReport[];
+  return reports.length === 0 ? server.report() : mergeReports(reports);
+}
+
+/** clusterMetrics is every worker's metrics summed, as Prometheus text. */
+async function clusterMetrics(prom: typeof PromClient): Promise<string> {
+  const all = (await gatherFromCluster('metrics')) as Parameters<typeof prom.AggregatorRegistry.aggregate>[0];
+  return prom.AggregatorRegistry.aggregate(all).metrics();
 }
 
 async function demo(): Promise<BoundService[]> {
@@ -165,7 +218,7 @@ async function demo(): Promise<BoundService[]> {
 function stopWithParent(): void {
   if (!startedByNpm()) return;
   watchParent((pid) => {
-    process.stderr.write(`rpc-serve: parent process ${pid} exited (npm was stopped); stopping as on SIGTERM\n`);
+    log.warn({}, `parent process ${pid} exited (npm was stopped); stopping as on SIGTERM`);
     process.kill(process.pid, 'SIGTERM');
   });
 }
@@ -178,23 +231,34 @@ async function runWorkers(settings: Settings): Promise<never> {
     host: values.host,
     port,
     graceMs,
-    onReady: ({ banner, pids }) => process.stdout.write(`${banner}rpc-serve: ${pids.length} workers (pids ${pids.join(', ')})\n`),
-    onStopping: (signal, n) => process.stdout.write(`rpc-serve: ${signal}: shutting down ${n} workers (running calls get up to ${graceMs} ms)\n`),
-    log: (line) => process.stderr.write(`rpc-serve: ${line}\n`),
+    onReady: ({ banner, pids }) => {
+      const { msg, fields } = JSON.parse(banner) as Banner;
+      log.info(fields, msg);
+      log.info({}, `${pids.length} workers (pids ${pids.join(', ')})`);
+    },
+    onStopping: (signal, n) => log.info({}, `${signal}: shutting down ${n} workers (running calls get up to ${graceMs} ms)`),
+    log: (line) => log.warn({}, line),
   });
-  if (code === 0) process.stdout.write('rpc-serve: stopped\n');
+  if (code === 0) log.info({}, 'stopped');
   process.exit(code);
 }
 
-function bannerOf(server: Server, address: { address: string; family: string; port: number }): string {
+/** Banner is the startup line and the methods served. */
+interface Banner {
+  readonly msg: string;
+  readonly fields: { readonly methods: readonly string[] };
+}
+
+function bannerOf(server: Server, address: { address: string; family: string; port: number }): Banner {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const opts = server.options;
   const scheme = opts.tls ? 'https://' : '';
-  let banner = `rpc-serve: listening on ${scheme}${host}:${address.port} (CONNECT ${opts.path}${opts.authorize ? '; bearer token required' : ''}; codecs ${opts.codecs.map((c) => c.name).join(', ')}; default ${opts.defaultCodec})\n`;
+  const msg = `listening on ${scheme}${host}:${address.port} (CONNECT ${opts.path}${opts.authorize ? '; bearer token required' : ''}; codecs ${opts.codecs.map((c) => c.name).join(', ')}; default ${opts.defaultCodec})`;
+  const methods: string[] = [];
   for (const service of server.registry.list()) {
-    for (const method of service.methods.keys()) banner += `  ${service.name}.${method}\n`;
+    for (const method of service.methods.keys()) methods.push(`${service.name}.${method}`);
   }
-  return banner;
+  return { msg, fields: { methods } };
 }
 
 async function main(): Promise<void> {
@@ -214,7 +278,7 @@ async function main(): Promise<void> {
 
   let server: Server;
   try {
-    server = await buildServer(settings);
+    server = await buildServer(settings, worker !== undefined);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(usageText('rpc-serve', err.message));
@@ -234,20 +298,20 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${host}:${worker?.port ?? settings.port}: ${(err as Error).message}`, 1);
   }
   const banner = bannerOf(server, address);
-  if (worker) return worker.ready(banner, () => server.close());
-  process.stdout.write(banner);
+  if (worker) return worker.ready(JSON.stringify(banner), () => server.close());
+  log.info(banner.fields, banner.msg);
 
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
-      process.stderr.write(`rpc-serve: ${signal} again, exiting now\n`);
+      log.warn({}, `${signal} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
-    process.stdout.write(`rpc-serve: ${signal}: shutting down (running calls get up to ${settings.graceMs} ms)\n`);
+    log.info({}, `${signal}: shutting down (running calls get up to ${settings.graceMs} ms)`);
     server.close().then(
       () => {
-        process.stdout.write('rpc-serve: stopped\n');
+        log.info({}, 'stopped');
         process.exit(0);
       },
       (err: unknown) => fail(`shutdown failed: ${String(err)}`, 1),

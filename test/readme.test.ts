@@ -92,6 +92,7 @@ const runners: Record<string, (source: string, name: string) => Promise<void>> =
       await server.stop();
     }
   },
+  'observe.mts': runProgram,
   'services.ts': async (source) => {
     // As its comment says: npx rpc-serve ./services.ts, in a default (CommonJS) npm project.
     const dir = scratchDir();

@@ -14,6 +14,7 @@ import type { Worker } from 'node:cluster';
 import net from 'node:net';
 import { availableParallelism } from 'node:os';
 import { timerDelay } from '../timer-delay.js';
+import { GatherRelay } from './cluster-gather.js';
 
 /** Environment variable that carries the shared port from the primary to its workers. */
 const PORT_ENV = 'NETRPC_CLUSTER_PORT';
@@ -101,7 +102,9 @@ function pickPort(host: string): Promise<number> {
  * All workers share one port; with `port: 0` the primary picks a free
  * port first and hands it to every worker.
  *
- * While it runs, a worker that exits is replaced after a delay that
+ * While it runs, the primary relays gathers between workers (see
+ * cluster-gather.ts: how one worker answers /metrics and the debug page
+ * for all). A worker that exits is replaced after a delay that
  * doubles with each quick death in a row (so a crash loop does not spin).
  * On the first SIGINT or SIGTERM the primary stops replacing workers,
  * tells each one to `server.close()` (running calls finish for up to
@@ -148,6 +151,7 @@ export async function runCluster(options: ClusterOptions): Promise<number> {
   let startupFailure: number | undefined;
   let quickDeaths = 0;
   const restartTimers = new Set<NodeJS.Timeout>();
+  const relay = new GatherRelay(() => live.keys());
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
   let killTimer: NodeJS.Timeout | undefined;
@@ -171,6 +175,7 @@ export async function runCluster(options: ClusterOptions): Promise<number> {
     const state = { started: Date.now(), ready: false };
     live.set(worker, state);
     worker.on('message', (m: unknown) => {
+      relay.onMessage(worker, m);
       if (!isReadyMessage(m) || state.ready) return;
       state.ready = true;
       const first = banner === undefined;
@@ -182,6 +187,7 @@ export async function runCluster(options: ClusterOptions): Promise<number> {
     worker.on('error', () => {}); // IPC errors end in 'exit', handled below.
     worker.on('exit', (code, signal) => {
       live.delete(worker);
+      relay.workerGone(worker);
       const how = signal ? `signal ${signal}` : `code ${code}`;
       if (banner === undefined && !stopping) {
         // The first worker died before listening: bad usage, a port in

@@ -9,6 +9,7 @@ import type { ReadBudget, ReadShare } from './read-budget.js';
 import type { MethodEntry, Registry } from './registry.js';
 import { MessageDeadline } from './message-deadline.js';
 import { SendDeadline } from './send-deadline.js';
+import type { Traffic } from './server-telemetry.js';
 import { errorText, isThenable, ServerCall } from './server-call.js';
 
 /** ConnectionHost is what a connection needs from its server. */
@@ -18,6 +19,8 @@ export interface ConnectionHost {
   readonly draining: boolean;
   /** The server-wide cap on memory held for reading, shared by its connections. */
   readonly readBudget: ReadBudget;
+  /** Bytes all connections received and sent after their handshake. */
+  readonly traffic: Traffic;
   connectionClosed(conn: ServerConnection): void;
   connectionFailed(conn: ServerConnection, err: Error): void;
 }
@@ -157,6 +160,7 @@ export class ServerConnection {
   private onData(chunk: Uint8Array): void {
     if (this.closed) return;
     this.chunksRead++;
+    this.host.traffic.bytesIn += chunk.length;
     this.frameCompleted = false;
     try {
       this.reader.push(chunk, this.onFrame);
@@ -202,7 +206,7 @@ export class ServerConnection {
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
     if (req.argsError) {
-      method.stats.recordRejected();
+      method.stats.recordRejected(req.argsError);
       return this.reply(req.id, sm, req.argsError.message, undefined, method);
     }
     const call = new ServerCall(req.id, method, sm, this.info);
@@ -215,20 +219,20 @@ export class ServerConnection {
     try {
       result = method.handler.call(method.receiver, req.args, call);
     } catch (err) {
-      return this.finish(call, errorText(err), undefined);
+      return this.finish(call, errorText(err), undefined, err);
     }
     if (isThenable(result)) {
       // Promise.resolve adopts any thenable; a `then` that throws becomes a rejection.
       Promise.resolve(result).then(
         (value) => this.finish(call, null, value),
-        (err: unknown) => this.finish(call, errorText(err), undefined),
+        (err: unknown) => this.finish(call, errorText(err), undefined, err),
       );
     } else {
       this.finish(call, null, result);
     }
   }
 
-  private finish(call: ServerCall, error: string | null, value: unknown): void {
+  private finish(call: ServerCall, error: string | null, value: unknown, cause?: unknown): void {
     if (call.finished) return;
     call.finished = true;
     this.inFlight--;
@@ -237,7 +241,7 @@ export class ServerConnection {
     if (this.active.get(call.id) === call) this.active.delete(call.id);
     if (!call.answered) {
       call.answered = true;
-      call.method.stats.record(performance.now() - call.started, error !== null);
+      call.method.stats.record(performance.now() - call.started, error === null ? 'ok' : 'error', cause);
       this.reply(call.id, call.serviceMethod, error, value, call.method);
     }
     if (this.pausedForInFlight && this.inFlight < this.info.maxInFlight) {
@@ -252,7 +256,7 @@ export class ServerConnection {
     const call = this.active.get(id);
     if (!call || call.answered) return;
     call.answered = true;
-    call.method.stats.record(performance.now() - call.started, true);
+    call.method.stats.record(performance.now() - call.started, 'cancelled');
     call.abort(new RpcError(ErrorCode.Aborted, `rpc: ${call.serviceMethod} cancelled by the client`));
   }
 
@@ -261,7 +265,7 @@ export class ServerConnection {
     if (call.answered || this.closed) return;
     call.answered = true;
     const message = `rpc: ${call.serviceMethod} timed out after ${this.info.handlerTimeoutMs} ms`;
-    call.method.stats.record(performance.now() - call.started, true);
+    call.method.stats.record(performance.now() - call.started, 'timeout');
     call.abort(new RpcError(ErrorCode.Timeout, message));
     this.reply(call.id, call.serviceMethod, message, undefined, call.method);
   }
@@ -286,6 +290,7 @@ export class ServerConnection {
   private writeQueued(): void {
     if (this.closed || this.out.isEmpty) return;
     const bytes = this.out.byteLength;
+    this.host.traffic.bytesOut += bytes;
     this.out.writeTo(this.socket);
     this.sendDeadline.wrote(bytes);
     if (!this.pausedForWrite && this.socket.writableLength > this.info.maxWriteBufferBytes) {

@@ -1,3 +1,4 @@
+import { CHART_STYLE, renderCallsChart } from './debug-chart.js';
 import type { MethodReport, ServerReport, ServiceReport } from './server-stats.js';
 
 const HTML_ESCAPES: Readonly<Record<string, string>> = {
@@ -148,7 +149,9 @@ function summaryItem(field: string, label: string, value: number | string, text:
  * whose cells carry `data-field` (`name`, `args`, `reply`, `calls`,
  * `errors`, `meanMs`, `p99Ms`) and, for numbers, the raw `data-value`;
  * the summary values carry `data-field` `uptimeMs`, `connections`,
- * `services`, `calls` and `errors`. `jsonHref` is the link to the JSON form.
+ * `services`, `calls`, `errors` (and `workers` for a merged report). With
+ * a history the page shows calls per second as an inline SVG chart (see
+ * renderCallsChart). `jsonHref` is the link to the JSON form.
  */
 export function renderDebugHtml(report: ServerReport, jsonHref: string): string {
   const methods = report.services.reduce((n, s) => n + s.methods.length, 0);
@@ -165,7 +168,7 @@ export function renderDebugHtml(report: ServerReport, jsonHref: string): string 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>netrpc · services</title>
-<style>${STYLE}</style>
+<style>${STYLE}${CHART_STYLE}</style>
 </head>
 <body>
 <main>
@@ -179,7 +182,9 @@ ${summaryItem('connections', 'Open connections', report.connections, formatCount
 ${summaryItem('services', 'Services', report.services.length, formatCount(report.services.length), `${methods} methods`)}
 ${summaryItem('calls', 'Calls', calls, formatCount(calls))}
 ${summaryItem('errors', 'Errors', errors, formatCount(errors), undefined, errors > 0)}
+${report.workers === undefined ? '' : summaryItem('workers', 'Workers', report.workers, formatCount(report.workers))}
 </dl>
+${report.history ? renderCallsChart(report.history) : ''}
 ${body}
 <footer>Latency is the handler's time, mean and 99th percentile over each method's most recent calls (up to 1,024). Counts run since the server started. Also as <a href="${escapeHtml(jsonHref)}">JSON</a>.</footer>
 </main>

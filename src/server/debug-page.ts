@@ -8,6 +8,8 @@ import type { ServerReport } from './server-stats.js';
 /** DebugSource is what {@link debugRoute} needs from a Server: its report and its debug path. */
 export interface DebugSource {
   report(): ServerReport;
+  /** What the page shows when present (a Server's: all workers' reports together under rpc-serve --workers); else report(). */
+  debugReport?(): ServerReport | Promise<ServerReport>;
   readonly options: { readonly debugPath: string };
 }
 
@@ -77,7 +79,10 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
   res.end(text);
 }
 
-function serveDebug(getReport: () => ServerReport, req: IncomingMessage, res: ServerResponse): void {
+/** ReportSource yields the report a debug page shows, now or later. */
+export type ReportSource = () => ServerReport | Promise<ServerReport>;
+
+function serveDebug(getReport: ReportSource, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendText(res, 405, '405 method not allowed: use GET or HEAD\n', { Allow: ALLOW });
     return;
@@ -87,9 +92,27 @@ function serveDebug(getReport: () => ServerReport, req: IncomingMessage, res: Se
     sendText(res, 400, '400 unknown format: use format=html or format=json\n');
     return;
   }
+  let report: ServerReport | Promise<ServerReport>;
+  try {
+    report = getReport();
+  } catch {
+    sendText(res, 500, '500 rpc: debug report failed\n');
+    return;
+  }
+  if (report instanceof Promise) {
+    report.then(
+      (r) => answerDebug(r, format, req, res),
+      () => sendText(res, 500, '500 rpc: debug report failed\n'),
+    );
+  } else {
+    answerDebug(report, format, req, res);
+  }
+}
+
+function answerDebug(report: ServerReport, format: DebugFormat, req: IncomingMessage, res: ServerResponse): void {
+  if (res.destroyed) return;
   let body: string;
   try {
-    const report = getReport();
     body = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderDebugHtml(report, '?format=json');
   } catch {
     sendText(res, 500, '500 rpc: debug report failed\n');
@@ -118,7 +141,9 @@ function serveDebug(getReport: () => ServerReport, req: IncomingMessage, res: Se
  *   `{ startedAt: string (ISO 8601), uptimeMs: number, connections: number,
  *   services: [{ name: string, methods: [{ name: string, args?: string,
  *   reply?: string, calls: number, errors: number, meanMs: number,
- *   p99Ms: number, samples: number }] }] }`, services in registration
+ *   p99Ms: number, samples: number }] }], history?: { bucketMs: number,
+ *   endMs: number, calls: number[], errors: number[] }, workers?: number }`
+ *   (see ServerReport; `getReport` may answer with a promise), services in registration
  *   order, methods by name; `args`/`reply` are Go type strings, absent when
  *   not declared. `rpc-call --list` reads it: fields may be added, never
  *   renamed or removed.
@@ -127,7 +152,7 @@ function serveDebug(getReport: () => ServerReport, req: IncomingMessage, res: Se
  * - Every answer carries `Cache-Control: no-store`; a failing `getReport`
  *   gets 500, never an unhandled exception.
  */
-export function createDebugRoute(getReport: () => ServerReport, debugPath: string = DEFAULT_DEBUG_PATH): HttpRoute {
+export function createDebugRoute(getReport: ReportSource, debugPath: string = DEFAULT_DEBUG_PATH): HttpRoute {
   return function debugPage(req: IncomingMessage, res: ServerResponse): boolean {
     if (requestPath(req.url ?? '') !== debugPath) return false;
     serveDebug(getReport, req, res);
@@ -136,10 +161,11 @@ export function createDebugRoute(getReport: () => ServerReport, debugPath: strin
 }
 
 /**
- * debugRoute is createDebugRoute for a Server: it serves `server.report()`
- * at `server.options.debugPath` (read once, now). Install it with
+ * debugRoute is createDebugRoute for a Server: it serves
+ * `server.debugReport()` (or `server.report()` for a source without it) at
+ * `server.options.debugPath` (read once, now). Install it with
  * `server.addHttpRoute(debugRoute(server))`.
  */
 export function debugRoute(server: DebugSource): HttpRoute {
-  return createDebugRoute(() => server.report(), server.options.debugPath);
+  return createDebugRoute(() => (server.debugReport ? server.debugReport() : server.report()), server.options.debugPath);
 }

@@ -1,3 +1,5 @@
+import type { CallOutcome, CallSink } from './call-sink.js';
+
 /** WINDOW is how many recent call durations each method keeps for latency figures. */
 const WINDOW = 1024;
 
@@ -21,14 +23,30 @@ export interface MethodStatsSnapshot {
  * Recording is O(1) and allocation-free; snapshots sort a copy.
  */
 export class MethodStats {
+  private readonly sink: CallSink | undefined;
+  private readonly service: string;
+  private readonly method: string;
   private calls = 0;
   private errors = 0;
   private readonly durations = new Float64Array(WINDOW);
   private next = 0;
   private filled = 0;
 
-  /** record counts one answered call that ran its handler for `ms`. */
-  record(ms: number, failed: boolean): void {
+  /** A MethodStats without a sink (or without names) only counts for itself. */
+  constructor(sink?: CallSink, service = '', method = '') {
+    this.sink = sink;
+    this.service = service;
+    this.method = method;
+  }
+
+  /**
+   * record counts one answered call that ran its handler for `ms` and
+   * ended with `outcome` (`cause`: what the handler threw), and reports
+   * it to the server's sink.
+   */
+  record(ms: number, outcome: CallOutcome, cause?: unknown): void {
+    const failed = outcome !== 'ok';
+    this.report(ms, outcome, failed, cause);
     this.calls++;
     if (failed) this.errors++;
     this.durations[this.next] = ms;
@@ -37,9 +55,17 @@ export class MethodStats {
   }
 
   /** recordRejected counts a call answered with an error before its handler ran. */
-  recordRejected(): void {
+  recordRejected(cause?: unknown): void {
+    this.report(0, 'rejected', true, cause);
     this.calls++;
     this.errors++;
+  }
+
+  private report(ms: number, outcome: CallOutcome, failed: boolean, cause: unknown): void {
+    const sink = this.sink;
+    if (!sink) return;
+    sink.history.record(failed);
+    if (sink.active) sink.emit({ service: this.service, method: this.method, ms, outcome, ...(cause === undefined ? {} : { cause }) });
   }
 
   /** recordLateFailure turns an already counted success into an error (its reply could not be sent). */

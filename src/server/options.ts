@@ -5,7 +5,9 @@ import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../connect-wire.js';
 import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { timerDelay } from '../timer-delay.js';
+import type { Logger } from '../logger.js';
 import type { Authorize } from './authorize.js';
+import type { ServerReport } from './server-stats.js';
 
 /** ServerOptions configure a Server; every field has a safe default. */
 export interface ServerOptions {
@@ -86,10 +88,25 @@ export interface ServerOptions {
   readonly authorize?: Authorize;
   /** Serve over TLS with these options (cert, key, and optionally ca + requestCert for client certificates). */
   readonly tls?: TlsOptions & SecureContextOptions;
+  /**
+   * Where the server logs (a pino logger, or any object with pino's
+   * `debug`/`info`/`warn`/`error`/`child`): connections opened and closed
+   * (debug), refusals (info, 503s warn), connections ended by a protocol
+   * error or a limit (warn), handler failures and time-outs (warn). Default:
+   * none, the server writes nothing.
+   */
+  readonly logger?: Logger;
+  /**
+   * What the debug page shows; default the server's own report(). A
+   * server that is one of several processes can answer with all of theirs
+   * together (rpc-serve --workers does).
+   */
+  readonly debugReport?: () => ServerReport | Promise<ServerReport>;
 }
 
 /** ResolvedServerOptions are ServerOptions with every default filled in. */
-export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authorize' | 'tls'>> & Pick<ServerOptions, 'authorize' | 'tls'>;
+export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authorize' | 'tls' | 'logger' | 'debugReport'>> &
+  Pick<ServerOptions, 'authorize' | 'tls' | 'logger' | 'debugReport'>;
 
 /**
  * resolveServerOptions fills in defaults; delays past what Node's timers
@@ -120,6 +137,8 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     graceMs: timerDelay(options.graceMs ?? 10_000),
     authorize: options.authorize,
     tls: options.tls,
+    logger: options.logger,
+    debugReport: options.debugReport,
   };
 }
 

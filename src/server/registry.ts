@@ -2,6 +2,7 @@ import type { MethodTypes } from '../codec/go-type.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { isBuiltinPrototype } from './builtin-prototypes.js';
 import type { Handler } from '../call-context.js';
+import type { CallSink } from './call-sink.js';
 import { MethodStats } from './method-stats.js';
 
 /** MethodEntry is one registered method and its counters. */
@@ -65,6 +66,12 @@ export class Registry {
   private readonly services = new Map<string, ServiceEntry>();
   /** Cache of `Service.Method` → entry for the hot path. */
   private readonly byFullName = new Map<string, MethodEntry>();
+  private readonly sink: CallSink | undefined;
+
+  /** `sink` receives every answered call of the methods registered here (a Server passes its own). */
+  constructor(sink?: CallSink) {
+    this.sink = sink;
+  }
 
   /**
    * add registers `impl` under `name`. It throws an RpcError (code
@@ -82,7 +89,7 @@ export class Registry {
     const methods = new Map<string, MethodEntry>();
     for (const m of methodNames(impl, options)) {
       const handler = (impl as Record<string, Handler>)[m]!;
-      methods.set(m, { service: name, name: m, handler, receiver: impl, types: options.types?.[m], stats: new MethodStats() });
+      methods.set(m, { service: name, name: m, handler, receiver: impl, types: options.types?.[m], stats: new MethodStats(this.sink, name, m) });
     }
     if (methods.size === 0) {
       throw new RpcError(ErrorCode.Register, `rpc.Register: type ${name} has no exported methods of suitable type`);

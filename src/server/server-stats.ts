@@ -1,4 +1,6 @@
 import { formatGoType } from '../codec/go-type-format.js';
+import { emptyHistory, historyEnd } from './call-history.js';
+import type { CallHistory, CallHistorySnapshot } from './call-history.js';
 import type { MethodStatsSnapshot } from './method-stats.js';
 import type { Registry } from './registry.js';
 
@@ -26,10 +28,20 @@ export interface ServerReport {
   readonly connections: number;
   /** Services in registration order, methods sorted by name (as Go's debug page). */
   readonly services: readonly ServiceReport[];
+  /** Calls and errors of all methods per 5 s over the last 5 minutes (absent when not kept). */
+  readonly history?: CallHistorySnapshot;
+  /** How many server processes the report sums (absent: this one alone). */
+  readonly workers?: number;
 }
 
 /** buildReport takes a snapshot of the registry's counters. */
-export function buildReport(registry: Registry, startedAt: number, connections: number): ServerReport {
+export function buildReport(registry: Registry, startedAt: number, connections: number, history?: CallHistory): ServerReport {
+  let snapshot: CallHistorySnapshot | undefined;
+  if (history) {
+    const h = emptyHistory(historyEnd());
+    history.addTo(h.endMs, h.calls, h.errors);
+    snapshot = h;
+  }
   return {
     startedAt: new Date(startedAt).toISOString(),
     uptimeMs: Date.now() - startedAt,
@@ -45,5 +57,6 @@ export function buildReport(registry: Registry, startedAt: number, connections: 
           ...m.stats.snapshot(),
         })),
     })),
+    ...(snapshot ? { history: snapshot } : {}),
   };
 }

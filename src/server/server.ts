@@ -28,8 +28,11 @@ import type { ResolvedServerOptions, ServerOptions } from './options.js';
 import { ReadBudget } from './read-budget.js';
 import { Registry } from './registry.js';
 import type { RegisterOptions, ServiceEntry } from './registry.js';
+import { CallSink } from './call-sink.js';
 import { buildReport } from './server-stats.js';
 import type { ServerReport } from './server-stats.js';
+import { ServerTelemetry } from './server-telemetry.js';
+import type { Traffic } from './server-telemetry.js';
 import { SocketPhases } from './socket-phases.js';
 import type { OpenSockets } from './socket-phases.js';
 import { TlsFront } from './tls-front.js';
@@ -69,8 +72,12 @@ function destroyOnError(this: Duplex): void {
  * because its peer broke the protocol or a limit.
  */
 export class Server extends EventEmitter implements ConnectionHost {
+  /** Every answered call goes through here: the calls-per-second history, and listeners such as metrics. */
+  readonly calls = new CallSink();
   /** The registered services. */
-  readonly registry = new Registry();
+  readonly registry = new Registry(this.calls);
+  /** Counters that are not per method (bytes, refusals) and the log lines. */
+  readonly telemetry: ServerTelemetry;
   /** The options in force, defaults filled in. */
   readonly options: ResolvedServerOptions;
   /** True once close() has been called. */
@@ -96,6 +103,7 @@ export class Server extends EventEmitter implements ConnectionHost {
     super();
     this.options = resolveServerOptions(options, builtinCodecs);
     this.readBudget = new ReadBudget(this.options.maxBufferedBytes);
+    this.telemetry = new ServerTelemetry(this.options.logger, this.calls);
     this.codecs = new Map(this.options.codecs.map((c) => [c.name, c]));
     if (!this.codecs.has(this.options.defaultCodec)) {
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
@@ -236,6 +244,7 @@ export class Server extends EventEmitter implements ConnectionHost {
   private admit(socket: Duplex, canAnswer: boolean): boolean {
     socket.on('error', destroyOnError);
     if (this.draining) {
+      this.telemetry.refused(socket, undefined, '', 'draining');
       socket.destroy();
       return false;
     }
@@ -243,12 +252,16 @@ export class Server extends EventEmitter implements ConnectionHost {
     const overflow = this.phases.count('overflow');
     if (this.phases.size - overflow + this.connections.size < maxConnections) return true;
     if (canAnswer && overflow < maxConnections) this.refuse(socket, 503, `too many connections (limit ${maxConnections})`, '', 'overflow');
-    else socket.destroy();
+    else {
+      this.telemetry.refused(socket as Socket, undefined, '', 'overflow');
+      socket.destroy();
+    }
     return false;
   }
 
   /** refuse answers with an error and destroys the socket within lingerMs, whatever the peer does. */
   private refuse(socket: Duplex, status: number, body: string, extraHeaders = '', phase: 'refused' | 'overflow' = 'refused'): void {
+    this.telemetry.refused(socket as Socket, status, body);
     this.phases.enter(socket, phase, this.options.lingerMs);
     refuseSocket(socket as Socket, status, body, extraHeaders);
   }
@@ -289,6 +302,7 @@ export class Server extends EventEmitter implements ConnectionHost {
     });
     this.connections.add(conn);
     if (options.head && options.head.length > 0) socket.unshift(options.head);
+    this.telemetry.connectionOpened(conn);
     if (this.draining) conn.drain();
     conn.start();
     return conn;
@@ -323,11 +337,13 @@ export class Server extends EventEmitter implements ConnectionHost {
   /** @internal */
   connectionClosed(conn: ServerConnection): void {
     this.connections.delete(conn);
+    this.telemetry.connectionClosed(conn);
     if (this.draining && this.connections.size === 0) this.drained?.();
   }
 
   /** @internal */
   connectionFailed(conn: ServerConnection, err: Error): void {
+    this.telemetry.connectionFailed(conn, err);
     this.emit('connectionError', err, conn);
   }
 
@@ -347,9 +363,26 @@ export class Server extends EventEmitter implements ConnectionHost {
     return { ...counts, total: counts.tls + counts.head + counts.refused + counts.http + counts.rpc };
   }
 
-  /** report returns the services, methods, call counts, latencies and open connections now. */
+  /** callsInFlight is the number of calls whose handler is running, over all connections. */
+  get callsInFlight(): number {
+    let n = 0;
+    for (const conn of this.connections) n += conn.pending;
+    return n;
+  }
+
+  /** traffic is how many bytes RPC connections received and sent after their handshake. */
+  get traffic(): Traffic {
+    return this.telemetry.traffic;
+  }
+
+  /** report returns the services, methods, call counts, latencies, open connections and recent call history now. */
   report(): ServerReport {
-    return buildReport(this.registry, this.startedAt, this.connections.size);
+    return buildReport(this.registry, this.startedAt, this.connections.size, this.calls.history);
+  }
+
+  /** debugReport is what the debug page shows: the `debugReport` option's answer, or report(). */
+  debugReport(): ServerReport | Promise<ServerReport> {
+    return this.options.debugReport ? this.options.debugReport() : this.report();
   }
 
   /**

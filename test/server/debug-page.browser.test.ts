@@ -132,4 +132,46 @@ describe.skipIf(!haveChromium)('debug page in a real browser (Chromium)', () => 
     expect(png.length).toBeGreaterThan(10_000);
     if (process.env.NETRPC_SCREENSHOT) await writeFile(process.env.NETRPC_SCREENSHOT, png);
   });
+
+  it('draws calls per second as inline SVG: the screenshot shows call and error bars in proportion', async () => {
+    await page.goto(url);
+    const chart = page.locator('figure.chart');
+    expect(await chart.locator('svg').count()).toBe(1);
+    const sum = async (selector: string): Promise<number> =>
+      (await chart.locator(selector).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))))).reduce((a, b) => a + b, 0);
+    const calls = await sum('rect.calls');
+    const errors = await sum('rect.errs');
+    expect(calls).toBe(Number(await page.locator('dd[data-field="calls"]').getAttribute('data-value')));
+    expect(errors).toBe(2);
+
+    // Count the pixels of each colour in a screenshot of the chart, decoded by a page without the CSP.
+    const png = await chart.screenshot();
+    const painter = await browser.newPage();
+    try {
+      const counts = await painter.evaluate<{ accent: number; bad: number }>(`(async () => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,${png.toString('base64')}';
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = img.width; canvas.height = img.height;
+        const g = canvas.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, img.width, img.height).data;
+        let accent = 0, bad = 0;
+        const near = (i, r, gg, b) => Math.abs(d[i] - r) < 12 && Math.abs(d[i + 1] - gg) < 12 && Math.abs(d[i + 2] - b) < 12;
+        for (let i = 0; i < d.length; i += 4) {
+          if (near(i, 0, 117, 143)) accent++;
+          else if (near(i, 179, 38, 30)) bad++;
+        }
+        return { accent, bad };
+      })()`);
+      expect(counts.accent).toBeGreaterThan(100);
+      expect(counts.bad).toBeGreaterThan(20);
+      // Error bars are drawn over call bars of the same width and scale: their areas keep the counts' ratio.
+      const share = counts.bad / (counts.bad + counts.accent);
+      expect(Math.abs(share - errors / calls)).toBeLessThan(0.08);
+    } finally {
+      await painter.close();
+    }
+  });
 });

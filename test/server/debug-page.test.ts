@@ -18,9 +18,11 @@ function cell(html: string, method: string, field: string): string | undefined {
   return value ? value[1] : td[2];
 }
 
-function withoutUptime(r: ServerReport): Omit<ServerReport, 'uptimeMs'> {
-  const { uptimeMs: _, ...rest } = r;
-  return rest;
+/** withoutUptime drops what changes between two reports taken moments apart: uptime, and the history's bucket ends (kept: its totals). */
+function withoutUptime(r: ServerReport): object {
+  const { uptimeMs: _, history, ...rest } = r;
+  const sum = (xs: readonly number[] | undefined): number => (xs ?? []).reduce((a, b) => a + b, 0);
+  return { ...rest, historyCalls: sum(history?.calls), historyErrors: sum(history?.errors) };
 }
 
 describe('debug page', () => {
@@ -55,8 +57,13 @@ describe('debug page', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
     const json = (await res.json()) as ServerReport;
     expect(withoutUptime(json)).toEqual(withoutUptime(server.report()));
-    expect(Object.keys(json).sort()).toEqual(['connections', 'services', 'startedAt', 'uptimeMs']);
+    expect(Object.keys(json).sort()).toEqual(['connections', 'history', 'services', 'startedAt', 'uptimeMs']);
     expect(json.connections).toBe(1);
+    const methods = json.services.flatMap((s) => s.methods);
+    expect(json.history!.calls.reduce((a, b) => a + b, 0)).toBe(methods.reduce((n, m) => n + m.calls, 0));
+    expect(json.history!.errors.reduce((a, b) => a + b, 0)).toBe(methods.reduce((n, m) => n + m.errors, 0));
+    expect(json.history!.calls).toHaveLength(60);
+    expect(json.history!.bucketMs).toBe(5000);
     expect(json.uptimeMs).toBeGreaterThanOrEqual(0);
     expect(new Date(json.startedAt).toISOString()).toBe(json.startedAt);
     expect(json.services.map((s) => s.name)).toEqual(['Arith', 'Echo', 'Plain']);
