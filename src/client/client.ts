@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { ClientCodec, ClientResponse } from '../codec/codec.js';
 import type { GoType } from '../codec/go-type.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
+import { isDrainRefusal } from '../drain-refusal.js';
 import { FrameReader } from '../frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
@@ -228,7 +229,8 @@ export class Client {
     this.pending.delete(res.seq);
     call.detach();
     if (res.error === null) call.resolve(res.reply);
-    else call.reject(new ServerError(res.error));
+    // A draining server refused the call without running it: safe to send elsewhere.
+    else call.reject(new ServerError(res.error, { unsent: isDrainRefusal(res.error) }));
   }
 
   private onSocketError(err: Error): void {

@@ -11,6 +11,7 @@ import type { MethodEntry, Registry } from './registry.js';
 import { MessageDeadline } from './message-deadline.js';
 import { SendDeadline } from './send-deadline.js';
 import { callKey, errorText, isThenable, ServerCall } from './server-call.js';
+import { SHUTTING_DOWN } from '../drain-refusal.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -44,8 +45,7 @@ export interface ConnectionInfo {
   readonly lingerMs: number;
 }
 
-/** SHUTTING_DOWN is the error text for calls that arrive during close(). */
-export const SHUTTING_DOWN = 'rpc: server is shutting down';
+export { SHUTTING_DOWN } from '../drain-refusal.js';
 
 function flushConnection(conn: ServerConnection): void {
   conn.flush();
