@@ -66,6 +66,19 @@ function destroyLingering(conn: ServerConnection): void {
 const EMPTY = new Uint8Array(0);
 
 /**
+ * DRAIN_QUIET_MS: a draining connection ends once it has had no running
+ * call and no new bytes for this long. Calls its peer sent before the
+ * drain refusal reached it are still read and refused (never run) instead
+ * of being cut off by the end of the connection, where the peer could not
+ * tell whether they ran.
+ */
+export const DRAIN_QUIET_MS = 250;
+
+function endIfQuiet(conn: ServerConnection, chunksRead: number): void {
+  conn.endIfQuiet(chunksRead);
+}
+
+/**
  * ServerConnection serves one connection: it reads frames, runs each call
  * as soon as it is decoded (calls run concurrently), and writes replies in
  * completion order. Replies finished in the same tick go out in one write.
@@ -107,6 +120,8 @@ export class ServerConnection {
   private frameCompleted = false;
   /** Closes the connection when the peer takes none of its replies for sendTimeoutMs. */
   private readonly sendDeadline: SendDeadline;
+  /** Ends a draining connection once it has been quiet for DRAIN_QUIET_MS. */
+  private quietTimer: NodeJS.Timeout | undefined;
   /** Destroys the socket lingerMs after the server ended it, if the peer has not closed by then. */
   private lingerTimer: NodeJS.Timeout | undefined;
 
@@ -206,6 +221,8 @@ export class ServerConnection {
   private dispatch(req: ServerRequest, cost: number): void {
     const sm = req.serviceMethod;
     if (sm === CANCEL_METHOD) return this.cancel(req.args);
+    // Read after the server ended its side: it cannot be answered, so it is not run either.
+    if (this.socket.writableEnded) return;
     if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
@@ -253,7 +270,8 @@ export class ServerConnection {
       this.pausedForInFlight = false;
       if (!this.pausedForWrite) this.resumeReading();
     }
-    if (this.inFlight === 0 && (this.readEnded || this.host.draining)) this.endWhenFlushed();
+    if (this.inFlight === 0 && this.readEnded) this.endWhenFlushed();
+    else if (this.inFlight === 0 && this.host.draining) this.endWhenQuiet();
   }
 
   /** cancel stops waiting for a call the client gave up on: its signal fires and no reply is sent. */
@@ -337,11 +355,25 @@ export class ServerConnection {
   }
 
   /**
-   * drain is called when the server starts shutting down: an idle
-   * connection ends at once, a busy one once its calls are answered.
+   * drain is called when the server starts shutting down: the connection
+   * ends once it has no running call and has been quiet for DRAIN_QUIET_MS
+   * (calls arriving meanwhile are refused with the drain refusal).
    */
   drain(): void {
-    if (this.inFlight === 0) this.endWhenFlushed();
+    if (this.inFlight === 0) this.endWhenQuiet();
+  }
+
+  private endWhenQuiet(): void {
+    if (this.closed || this.readEnded) return this.endWhenFlushed();
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(endIfQuiet, DRAIN_QUIET_MS, this, this.chunksRead).unref();
+  }
+
+  /** @internal endIfQuiet ends the connection unless bytes came or a call runs since the quiet timer was set. */
+  endIfQuiet(chunksRead: number): void {
+    if (this.closed || this.inFlight > 0) return;
+    if (this.chunksRead !== chunksRead) return this.endWhenQuiet();
+    this.endWhenFlushed();
   }
 
   /**
@@ -410,6 +442,7 @@ export class ServerConnection {
     this.closed = true;
     this.messageDeadline.dispose();
     clearTimeout(this.lingerTimer);
+    clearTimeout(this.quietTimer);
     this.sendDeadline.dispose();
     this.reader.dispose();
     this.share.close();

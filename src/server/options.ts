@@ -5,6 +5,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../handshake.js';
 import { timerDelay } from '../timer-delay.js';
 import type { Authorize } from './authorize.js';
+import type { ProbeAccess } from './probe-routes.js';
 
 /** ServerOptions configure a Server; every field has a safe default. */
 export interface ServerOptions {
@@ -81,6 +82,18 @@ export interface ServerOptions {
   readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
   readonly graceMs?: number;
+  /**
+   * Serve the built-in `Health.Check({ Service })` → `{ Status }` (grpc.health.v1
+   * semantics; see Server.setServingStatus). A service you register as
+   * `Health` takes the name over. Default true.
+   */
+  readonly health?: boolean;
+  /**
+   * `GET /healthz` and `GET /readyz` on the front: `'guarded'` (default)
+   * behind the authorize hook like the debug page, `'open'` for anyone,
+   * `'off'` not served.
+   */
+  readonly probes?: ProbeAccess;
   /** Decides whether a CONNECT may proceed, before any codec byte is read. Default: everyone. */
   readonly authorize?: Authorize;
   /** Serve over TLS with these options (cert, key, and optionally ca + requestCert for client certificates). */
@@ -117,6 +130,8 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     lingerMs: timerDelay(options.lingerMs ?? 2_000),
     handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
     graceMs: timerDelay(options.graceMs ?? 10_000),
+    health: options.health ?? true,
+    probes: options.probes ?? 'guarded',
     authorize: options.authorize,
     tls: options.tls,
   };
