@@ -16,6 +16,7 @@ import type { BoundService } from '../src/contract/contract.js';
 import { RpcError } from '../src/errors.js';
 import { bearerToken } from '../src/server/authorize.js';
 import { clusterMember, parseWorkers, runCluster } from '../src/server/cluster.js';
+import type { ProbeAccess } from '../src/server/probe-routes.js';
 import { Server } from '../src/server/server.js';
 
 const USAGE = `Usage: rpc-serve [options] [MODULE]
@@ -43,6 +44,12 @@ Options:
                      (default gob, what Go's rpc.DialHTTP speaks)
   --grace DURATION   on SIGINT/SIGTERM, time running calls get to finish
                      (default 10s)
+  --drain-delay DURATION  on SIGINT/SIGTERM, first turn /readyz and
+                     Health.Check to NOT_SERVING and keep serving this long,
+                     so load balancers stop sending here; then drain
+                     (default 0s)
+  --probes MODE      GET /healthz and /readyz: guarded (default; behind
+                     --token-file like the debug page), open or off
   --token-file FILE  require 'Authorization: Bearer <token>' on CONNECT, the
                      token read from FILE (or from the RPC_TOKEN variable)
   --tls-cert FILE    serve over TLS with this certificate (PEM) ...
@@ -65,6 +72,7 @@ Examples:
   rpc-serve                         # demo services on 127.0.0.1:1234
   rpc-serve --port 9000 ./services.ts
   rpc-serve --host 0.0.0.0 --workers auto
+  rpc-serve --host 0.0.0.0 --drain-delay 5s --probes open
   RPC_TOKEN=s3cret rpc-serve --tls-cert cert.pem --tls-key key.pem
 `;
 
@@ -74,6 +82,8 @@ const OPTIONS = {
   path: { type: 'string' },
   codec: { type: 'string' },
   grace: { type: 'string', default: '10s' },
+  'drain-delay': { type: 'string', default: '0s' },
+  probes: { type: 'string', default: 'guarded' },
   'max-message': { type: 'string' },
   'token-file': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -102,6 +112,7 @@ interface Settings {
   readonly port: number;
   readonly workers: number;
   readonly graceMs: number;
+  readonly drainDelayMs: number;
 }
 
 /** readSettings checks the flags; every problem is a UsageError. */
@@ -116,7 +127,8 @@ function readSettings(argv: readonly string[]): Settings | 'help' | 'version' {
   if (values['tls-ca'] !== undefined && values['tls-cert'] === undefined) throw new UsageError('--tls-ca needs --tls-cert and --tls-key');
   const workers = parseWorkers(values.workers);
   if (workers === undefined) throw new UsageError(`invalid --workers ${values.workers}; want a positive integer or auto`);
-  return { values, module: positionals[0], port, workers, graceMs: durationFlag('grace', values.grace) };
+  if (!['guarded', 'open', 'off'].includes(values.probes)) throw new UsageError(`invalid --probes ${values.probes}; want guarded, open or off`);
+  return { values, module: positionals[0], port, workers, graceMs: durationFlag('grace', values.grace), drainDelayMs: durationFlag('drain-delay', values['drain-delay']) };
 }
 
 /** buildServer makes the Server the flags describe, with its services. */
@@ -143,6 +155,7 @@ async function buildServer({ values, module, graceMs }: Settings): Promise<Serve
     maxConnections: optional('max-connections', positiveIntegerFlag),
     maxInFlight: optional('max-in-flight', positiveIntegerFlag),
     graceMs,
+    probes: values.probes as ProbeAccess,
     ...(handlerTimeoutMs ? { handlerTimeoutMs } : {}),
     ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
     ...(token ? { authorize: bearerToken(token) } : {}),
@@ -171,19 +184,24 @@ function stopWithParent(): void {
 }
 
 async function runWorkers(settings: Settings): Promise<never> {
-  const { values, workers, port, graceMs } = settings;
+  const { values, workers, port, graceMs, drainDelayMs } = settings;
   stopWithParent();
   const code = await runCluster({
     workers,
     host: values.host,
     port,
-    graceMs,
+    graceMs: drainDelayMs + graceMs, // the primary's kill deadline covers the delay too
     onReady: ({ banner, pids }) => process.stdout.write(`${banner}rpc-serve: ${pids.length} workers (pids ${pids.join(', ')})\n`),
-    onStopping: (signal, n) => process.stdout.write(`rpc-serve: ${signal}: shutting down ${n} workers (running calls get up to ${graceMs} ms)\n`),
+    onStopping: (signal, n) => process.stdout.write(`rpc-serve: ${signal}: shutting down ${n} workers (${drainNote(drainDelayMs)}running calls get up to ${graceMs} ms)\n`),
     log: (line) => process.stderr.write(`rpc-serve: ${line}\n`),
   });
   if (code === 0) process.stdout.write('rpc-serve: stopped\n');
   process.exit(code);
+}
+
+/** drainNote describes the drain delay in the shutdown line, or is empty without one. */
+function drainNote(drainDelayMs: number): string {
+  return drainDelayMs > 0 ? `not ready now, serving ${drainDelayMs} ms more, then ` : '';
 }
 
 function bannerOf(server: Server, address: { address: string; family: string; port: number }): string {
@@ -234,7 +252,8 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${host}:${worker?.port ?? settings.port}: ${(err as Error).message}`, 1);
   }
   const banner = bannerOf(server, address);
-  if (worker) return worker.ready(banner, () => server.close());
+  const { drainDelayMs, graceMs } = settings;
+  if (worker) return worker.ready(banner, () => server.close({ drainDelayMs }));
   process.stdout.write(banner);
 
   let stopping = false;
@@ -244,8 +263,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    process.stdout.write(`rpc-serve: ${signal}: shutting down (running calls get up to ${settings.graceMs} ms)\n`);
-    server.close().then(
+    process.stdout.write(`rpc-serve: ${signal}: shutting down (${drainNote(drainDelayMs)}running calls get up to ${graceMs} ms)\n`);
+    server.close({ drainDelayMs }).then(
       () => {
         process.stdout.write('rpc-serve: stopped\n');
         process.exit(0);
