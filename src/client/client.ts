@@ -263,6 +263,14 @@ export class Client {
   }
 
   /**
+   * lose ends the connection as broken, as if the socket had died with
+   * `err`: pending calls fail with it (keepalive uses it for a frozen peer).
+   */
+  lose(err: RpcError): void {
+    this.terminate(err);
+  }
+
+  /**
    * whenClosed resolves when the connection has ended: with the error that
    * ended it, or undefined when the user closed it.
    */

@@ -6,6 +6,7 @@ import { ErrorCode, RpcError } from '../errors.js';
 import { DEFAULT_RPC_PATH } from '../handshake.js';
 import { Client } from './client.js';
 import { connectHTTP, parseAddress } from './dial.js';
+import { startKeepalive } from './keepalive.js';
 
 /** DialOptions configure dialHTTP. */
 export interface DialOptions {
@@ -47,6 +48,14 @@ export interface DialOptions {
   readonly maxMessageValues?: number;
   /** Deepest nesting accepted in a reply. Default 100. */
   readonly maxDepth?: number;
+  /**
+   * Check the peer is alive every this many ms: TCP keepalive on the socket
+   * plus a ping call (see src/client/keepalive.ts). 0 (the dialHTTP
+   * default) for none; pools default to 30 000.
+   */
+  readonly keepaliveMs?: number;
+  /** Time a ping may go unanswered before the connection counts as lost (pending calls fail with RPC_CONNECTION_LOST). Default 10 000. */
+  readonly keepaliveTimeoutMs?: number;
 }
 
 function pickCodec(codec: string | Codec | undefined): Codec {
@@ -85,7 +94,9 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
   });
   const confirmed = response.headers['rpc-codec'] !== undefined;
   if (auto && !confirmed) codec = pickCodec('gob');
-  return new Client(
+  const keepaliveMs = options.keepaliveMs ?? 0;
+  if (keepaliveMs > 0) socket.setKeepAlive(true, keepaliveMs);
+  const client = new Client(
     socket,
     codec.newClientCodec({
       maxDepth: options.maxDepth ?? 100,
@@ -103,4 +114,6 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     },
     rest,
   );
+  if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? 10_000 });
+  return client;
 }

@@ -14,6 +14,9 @@ import { backoffDelay, isRetryable, RetryBudget } from './retry-policy.js';
 import type { RetryBudgetOptions, RetryPolicy } from './retry-policy.js';
 import { TargetWatcher } from './target-watcher.js';
 
+/** DEFAULT_POOL_KEEPALIVE_MS is a pool connection's keepalive interval unless `keepaliveMs` says otherwise (0 turns it off). */
+export const DEFAULT_POOL_KEEPALIVE_MS = 30_000;
+
 /** PoolOptions configure connectPool: how to dial each endpoint, pick one, retry and find endpoints. */
 export interface PoolOptions extends DialOptions {
   /**
@@ -241,10 +244,11 @@ export class Pool implements EndpointHost {
 
   /** @internal */
   dial(ep: PoolEndpoint): Promise<Client> {
-    const tls = this.options.tls;
-    if (!tls || !ep.hostname) return dialHTTP(ep.address, this.options);
+    const options = { keepaliveMs: DEFAULT_POOL_KEEPALIVE_MS, ...this.options };
+    const tls = options.tls;
+    if (!tls || !ep.hostname) return dialHTTP(ep.address, options);
     // A resolved address is dialed by IP: the certificate is checked against the DNS name.
-    return dialHTTP(ep.address, { ...this.options, tls: { servername: ep.hostname, ...(typeof tls === 'object' ? tls : {}) } });
+    return dialHTTP(ep.address, { ...options, tls: { servername: ep.hostname, ...(typeof tls === 'object' ? tls : {}) } });
   }
 
   /** @internal An endpoint failed: its name may have moved, look it up again soon. */
