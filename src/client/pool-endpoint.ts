@@ -55,9 +55,15 @@ export class PoolEndpoint {
     return this.connecting ? 'connecting' : 'down';
   }
 
-  /** drainRefused marks `client` as refusing calls (its server is draining). */
+  /**
+   * drainRefused marks `client` as refusing calls (its server is draining,
+   * or retiring the connection for its age) and dials a replacement at once;
+   * the refusing connection finishes its calls and its server closes it.
+   */
   drainRefused(client: Client): void {
-    if (this.client === client) this.refusedClient = client;
+    if (this.client !== client || this.refusedClient === client) return;
+    this.refusedClient = client;
+    this.connect();
   }
 
   /** connect dials unless a dial is running, the endpoint was removed or the pool closed. */

@@ -43,6 +43,8 @@ export interface ConnectionInfo {
   readonly sendTimeoutMs: number;
   /** Time the connection waits for the peer to close after ending it (once the replies are out). */
   readonly lingerMs: number;
+  /** Age (±10 %) past which the connection refuses new calls and ends once quiet; 0 for none. */
+  readonly maxConnectionAgeMs?: number;
 }
 
 export { SHUTTING_DOWN } from '../drain-refusal.js';
@@ -73,6 +75,10 @@ const EMPTY = new Uint8Array(0);
  * tell whether they ran.
  */
 export const DRAIN_QUIET_MS = 250;
+
+function retireConnection(conn: ServerConnection): void {
+  conn.retire();
+}
 
 function endIfQuiet(conn: ServerConnection, chunksRead: number): void {
   conn.endIfQuiet(chunksRead);
@@ -122,6 +128,9 @@ export class ServerConnection {
   private readonly sendDeadline: SendDeadline;
   /** Ends a draining connection once it has been quiet for DRAIN_QUIET_MS. */
   private quietTimer: NodeJS.Timeout | undefined;
+  /** Set once the connection outlived maxConnectionAgeMs: it refuses new calls like a draining server. */
+  private retiring = false;
+  private ageTimer: NodeJS.Timeout | undefined;
   /** Destroys the socket lingerMs after the server ended it, if the peer has not closed by then. */
   private lingerTimer: NodeJS.Timeout | undefined;
 
@@ -148,6 +157,8 @@ export class ServerConnection {
     this.sendDeadline = new SendDeadline(socket, info.sendTimeoutMs, () => {
       this.fail(new RpcError(ErrorCode.Timeout, `rpc: the peer took none of its replies for ${info.sendTimeoutMs} ms`));
     });
+    const age = info.maxConnectionAgeMs ?? 0;
+    if (age > 0) this.ageTimer = setTimeout(retireConnection, age * (0.9 + Math.random() / 5), this).unref();
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -223,7 +234,7 @@ export class ServerConnection {
     if (sm === CANCEL_METHOD) return this.cancel(req.args);
     // Read after the server ended its side: it cannot be answered, so it is not run either.
     if (this.socket.writableEnded) return;
-    if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
+    if (this.host.draining || this.retiring) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
     if (req.argsError) {
@@ -271,7 +282,7 @@ export class ServerConnection {
       if (!this.pausedForWrite) this.resumeReading();
     }
     if (this.inFlight === 0 && this.readEnded) this.endWhenFlushed();
-    else if (this.inFlight === 0 && this.host.draining) this.endWhenQuiet();
+    else if (this.inFlight === 0 && (this.host.draining || this.retiring)) this.endWhenQuiet();
   }
 
   /** cancel stops waiting for a call the client gave up on: its signal fires and no reply is sent. */
@@ -363,6 +374,12 @@ export class ServerConnection {
     if (this.inFlight === 0) this.endWhenQuiet();
   }
 
+  /** @internal retire: the connection is past maxConnectionAgeMs; it drains on its own. */
+  retire(): void {
+    this.retiring = true;
+    this.drain();
+  }
+
   private endWhenQuiet(): void {
     if (this.closed || this.readEnded) return this.endWhenFlushed();
     clearTimeout(this.quietTimer);
@@ -443,6 +460,7 @@ export class ServerConnection {
     this.messageDeadline.dispose();
     clearTimeout(this.lingerTimer);
     clearTimeout(this.quietTimer);
+    clearTimeout(this.ageTimer);
     this.sendDeadline.dispose();
     this.reader.dispose();
     this.share.close();

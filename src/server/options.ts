@@ -78,6 +78,13 @@ export interface ServerOptions {
    * to a reset). Default 2 000.
    */
   readonly lingerMs?: number;
+  /**
+   * Retire a connection this long after it opened, in ms (±10 % jitter):
+   * new calls on it get the drain refusal (never run; netrpc clients move
+   * them to a fresh connection) and it ends once quiet, so long-lived
+   * clients rebalance onto new replicas. Default 0 (never).
+   */
+  readonly maxConnectionAgeMs?: number;
   /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
   readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
@@ -129,6 +136,7 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     sendTimeoutMs: timerDelay(options.sendTimeoutMs ?? Math.min(60_000, options.idleTimeoutMs || Infinity)),
     lingerMs: timerDelay(options.lingerMs ?? 2_000),
     handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
+    maxConnectionAgeMs: timerDelay(options.maxConnectionAgeMs ?? 0),
     graceMs: timerDelay(options.graceMs ?? 10_000),
     health: options.health ?? true,
     probes: options.probes ?? 'guarded',

@@ -328,6 +328,7 @@ export class Server extends EventEmitter implements ConnectionHost, FrontTarget,
       messageTimeoutMs: this.options.messageTimeoutMs,
       sendTimeoutMs: this.options.sendTimeoutMs,
       lingerMs: this.options.lingerMs,
+      maxConnectionAgeMs: this.options.maxConnectionAgeMs,
     });
     this.connections.add(conn);
     if (this.draining) conn.drain();
