@@ -23,6 +23,7 @@ import { answerGathers, gatherFromCluster } from '../src/cli/cluster-gather.js';
 import { guardRoute } from '../src/server/guard-route.js';
 import { mergeReports } from '../src/server/merge-reports.js';
 import { prometheusMetrics } from '../src/server/prometheus-metrics.js';
+import type { ProbeAccess } from '../src/server/probe-routes.js';
 import { Server } from '../src/server/server.js';
 import type { ServerReport } from '../src/server/server-stats.js';
 
@@ -51,6 +52,12 @@ Options:
                      (default gob, what Go's rpc.DialHTTP speaks)
   --grace DURATION   on SIGINT/SIGTERM, time running calls get to finish
                      (default 10s)
+  --drain-delay DURATION  on SIGINT/SIGTERM, first turn /readyz and
+                     Health.Check to NOT_SERVING and keep serving this long,
+                     so load balancers stop sending here; then drain
+                     (default 0s)
+  --probes MODE      GET /healthz and /readyz: guarded (default; behind
+                     --token-file like the debug page), open or off
   --token-file FILE  require 'Authorization: Bearer <token>' on CONNECT, the
                      token read from FILE (or from the RPC_TOKEN variable)
   --tls-cert FILE    serve over TLS with this certificate (PEM) ...
@@ -81,6 +88,7 @@ Examples:
   rpc-serve                         # demo services on 127.0.0.1:1234
   rpc-serve --port 9000 ./services.ts
   rpc-serve --host 0.0.0.0 --workers auto
+  rpc-serve --host 0.0.0.0 --drain-delay 5s --probes open
   RPC_TOKEN=s3cret rpc-serve --tls-cert cert.pem --tls-key key.pem
 `;
 
@@ -90,6 +98,8 @@ const OPTIONS = {
   path: { type: 'string' },
   codec: { type: 'string' },
   grace: { type: 'string', default: '10s' },
+  'drain-delay': { type: 'string', default: '0s' },
+  probes: { type: 'string', default: 'guarded' },
   'max-message': { type: 'string' },
   'token-file': { type: 'string' },
   'tls-cert': { type: 'string' },
@@ -124,6 +134,7 @@ interface Settings {
   readonly port: number;
   readonly workers: number;
   readonly graceMs: number;
+  readonly drainDelayMs: number;
 }
 
 /** readSettings checks the flags; every problem is a UsageError. */
@@ -138,8 +149,9 @@ function readSettings(argv: readonly string[]): Settings | 'help' | 'version' {
   if (values['tls-ca'] !== undefined && values['tls-cert'] === undefined) throw new UsageError('--tls-ca needs --tls-cert and --tls-key');
   const workers = parseWorkers(values.workers);
   if (workers === undefined) throw new UsageError(`invalid --workers ${values.workers}; want a positive integer or auto`);
+  if (!['guarded', 'open', 'off'].includes(values.probes)) throw new UsageError(`invalid --probes ${values.probes}; want guarded, open or off`);
   log = createCliLogger({ format: parseLogFormat(values['log-format']), level: parseLogLevel(values['log-level']), name: 'rpc-serve' });
-  return { values, module: positionals[0], port, workers, graceMs: durationFlag('grace', values.grace) };
+  return { values, module: positionals[0], port, workers, graceMs: durationFlag('grace', values.grace), drainDelayMs: durationFlag('drain-delay', values['drain-delay']) };
 }
 
 /** buildServer makes the Server the flags describe, with its services. */
@@ -169,6 +181,7 @@ async function buildServer({ values, module, graceMs }: Settings, inCluster: boo
     maxConnections: optional('max-connections', positiveIntegerFlag),
     maxInFlight: optional('max-in-flight', positiveIntegerFlag),
     graceMs,
+    probes: values.probes as ProbeAccess,
     ...(handlerTimeoutMs ? { handlerTimeoutMs } : {}),
     ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
     ...(token ? { authorize: bearerToken(token) } : {}),
@@ -224,23 +237,28 @@ function stopWithParent(): void {
 }
 
 async function runWorkers(settings: Settings): Promise<never> {
-  const { values, workers, port, graceMs } = settings;
+  const { values, workers, port, graceMs, drainDelayMs } = settings;
   stopWithParent();
   const code = await runCluster({
     workers,
     host: values.host,
     port,
-    graceMs,
+    graceMs: drainDelayMs + graceMs, // the primary's kill deadline covers the delay too
     onReady: ({ banner, pids }) => {
       const { msg, fields } = JSON.parse(banner) as Banner;
       log.info(fields, msg);
       log.info({}, `${pids.length} workers (pids ${pids.join(', ')})`);
     },
-    onStopping: (signal, n) => log.info({}, `${signal}: shutting down ${n} workers (running calls get up to ${graceMs} ms)`),
+    onStopping: (signal, n) => log.info({}, `${signal}: shutting down ${n} workers (${drainNote(drainDelayMs)}running calls get up to ${graceMs} ms)`),
     log: (line) => log.warn({}, line),
   });
   if (code === 0) log.info({}, 'stopped');
   process.exit(code);
+}
+
+/** drainNote describes the drain delay in the shutdown line, or is empty without one. */
+function drainNote(drainDelayMs: number): string {
+  return drainDelayMs > 0 ? `not ready now, serving ${drainDelayMs} ms more, then ` : '';
 }
 
 /** Banner is the startup line and the methods served. */
@@ -298,7 +316,8 @@ async function main(): Promise<void> {
     fail(`cannot listen on ${host}:${worker?.port ?? settings.port}: ${(err as Error).message}`, 1);
   }
   const banner = bannerOf(server, address);
-  if (worker) return worker.ready(JSON.stringify(banner), () => server.close());
+  const { drainDelayMs, graceMs } = settings;
+  if (worker) return worker.ready(JSON.stringify(banner), () => server.close({ drainDelayMs }));
   log.info(banner.fields, banner.msg);
 
   let stopping = false;
@@ -308,8 +327,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    log.info({}, `${signal}: shutting down (running calls get up to ${settings.graceMs} ms)`);
-    server.close().then(
+    log.info({}, `${signal}: shutting down (${drainNote(drainDelayMs)}running calls get up to ${graceMs} ms)`);
+    server.close({ drainDelayMs }).then(
       () => {
         log.info({}, 'stopped');
         process.exit(0);

@@ -46,8 +46,9 @@ export class RpcError extends Error {
   /** What went wrong, one of {@link ErrorCode}. */
   readonly code: ErrorCodeValue;
   /**
-   * True when the call this error ended was never written to a socket, so
-   * the server cannot have seen it and retrying it elsewhere is safe.
+   * True when the call this error ended was never executed, so retrying it
+   * elsewhere is safe: it was never written to a socket, or a draining
+   * server refused it without running it (`rpc: server is shutting down`).
    */
   readonly unsent: boolean;
 
@@ -78,8 +79,9 @@ export class RpcError extends Error {
  * message is exactly the text the server sent, like Go's rpc.ServerError.
  */
 export class ServerError extends RpcError {
-  constructor(message: string) {
-    super(ErrorCode.Server, message);
+  /** `options.unsent` marks the drain refusal: the server did not run the call. */
+  constructor(message: string, options?: { unsent?: boolean }) {
+    super(ErrorCode.Server, message, options);
   }
 }
 

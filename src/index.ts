@@ -3,7 +3,10 @@
  * Go programs. This module lists the public surface.
  */
 export { Server } from './server/server.js';
-export type { ServeConnOptions, ListenOptions } from './server/server.js';
+export type { ServeConnOptions, ListenOptions, CloseOptions } from './server/server.js';
+export type { ServingStatus, HealthCheckRequest, HealthCheckResponse } from './server/health.js';
+export type { ProbeAccess } from './server/probe-routes.js';
+export { SHUTTING_DOWN } from './drain-refusal.js';
 export type { ServerOptions } from './server/options.js';
 export type { CallContext, Handler } from './call-context.js';
 export type { RegisterOptions, ServiceEntry, MethodEntry } from './server/registry.js';
@@ -24,7 +27,8 @@ export { Client } from './client/client.js';
 export type { CallOptions, Caller } from './call-options.js';
 export { dialHTTP } from './client/dial-http.js';
 export { connectPool, dialReconnecting, Pool } from './client/pool.js';
-export type { PoolOptions, PoolCallOptions, EndpointStatus } from './client/pool.js';
+export type { PoolOptions, PoolCallOptions, EndpointStatus, TargetStatus, PoolStats } from './client/pool.js';
+export type { RetryPolicy, RetryBudgetOptions } from './client/retry-policy.js';
 export type { DialOptions } from './client/dial-http.js';
 export { ErrorCode, RpcError, ServerError, ProtocolError, HandshakeError } from './errors.js';
 export type { ErrorCodeValue } from './errors.js';

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { ClientCodec, ClientMessage, Encoded } from '../codec/codec.js';
 import type { CallOptions } from '../call-options.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
+import { isDrainRefusal } from '../drain-refusal.js';
 import { FrameReader } from '../codec/frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
@@ -206,7 +207,8 @@ export class Client {
     this.pending.delete(res.seq);
     call.detach();
     if (res.error === null) call.resolve(res.reply);
-    else call.reject(new ServerError(res.error));
+    // A draining server refused the call without running it: safe to send elsewhere.
+    else call.reject(new ServerError(res.error, { unsent: isDrainRefusal(res.error) }));
   }
 
   private onSocketError(err: Error): void {
@@ -242,6 +244,14 @@ export class Client {
     this.reader.dispose();
     if (!this.socket.destroyed) this.socket.destroy();
     this.resolveClosed();
+  }
+
+  /**
+   * lose ends the connection as broken, as if the socket had died with
+   * `err`: pending calls fail with it (keepalive uses it for a frozen peer).
+   */
+  lose(err: RpcError): void {
+    this.terminate(err);
   }
 
   /**

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { parseAddress } from './address.js';
 import { Client } from './client.js';
 import { connectHTTP } from './http-connect.js';
+import { startKeepalive } from './keepalive.js';
 import { codecMismatchHint, exposeGobMismatch } from './unconfirmed-codec.js';
 
 /** DialOptions configure dialHTTP. */
@@ -52,6 +53,14 @@ export interface DialOptions {
   readonly maxMessageValues?: number;
   /** Deepest nesting accepted in a reply. Default 100. */
   readonly maxDepth?: number;
+  /**
+   * Check the peer is alive every this many ms: TCP keepalive on the socket
+   * plus a ping call (see src/client/keepalive.ts). 0 (the dialHTTP
+   * default) for none; pools default to 30 000.
+   */
+  readonly keepaliveMs?: number;
+  /** Time a ping may go unanswered before the connection counts as lost (pending calls fail with RPC_CONNECTION_LOST). Default 10 000. */
+  readonly keepaliveTimeoutMs?: number;
 }
 
 function pickCodec(codec: string | Codec | undefined): Codec {
@@ -98,7 +107,9 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     maxValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
   });
-  return new Client(
+  const keepaliveMs = options.keepaliveMs ?? 0;
+  if (keepaliveMs > 0) socket.setKeepAlive(true, keepaliveMs);
+  const client = new Client(
     socket,
     unconfirmed ? exposeGobMismatch(clientCodec) : clientCodec,
     {
@@ -109,4 +120,6 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
       protocolHint: unconfirmed ? codecMismatchHint(codec.name) : undefined,
     },
   );
+  if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? 10_000 });
+  return client;
 }

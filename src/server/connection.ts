@@ -11,6 +11,7 @@ import { MessageDeadline } from './message-deadline.js';
 import { SendDeadline } from './send-deadline.js';
 import type { Traffic } from './server-telemetry.js';
 import { errorText, isThenable, ServerCall } from './server-call.js';
+import { SHUTTING_DOWN } from '../drain-refusal.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -44,10 +45,11 @@ export interface ConnectionInfo {
   readonly sendTimeoutMs: number;
   /** Time the connection waits for the peer to close after ending it (once the replies are out). */
   readonly lingerMs: number;
+  /** Age (±10 %) past which the connection refuses new calls and ends once quiet; 0 for none. */
+  readonly maxConnectionAgeMs?: number;
 }
 
-/** SHUTTING_DOWN is the error text for calls that arrive during close(). */
-export const SHUTTING_DOWN = 'rpc: server is shutting down';
+export { SHUTTING_DOWN } from '../drain-refusal.js';
 
 function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
   conn.timeOut(call);
@@ -62,6 +64,23 @@ function destroyLingering(conn: ServerConnection): void {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * DRAIN_QUIET_MS: a draining connection ends once it has had no running
+ * call and no new bytes for this long. Calls its peer sent before the
+ * drain refusal reached it are still read and refused (never run) instead
+ * of being cut off by the end of the connection, where the peer could not
+ * tell whether they ran.
+ */
+export const DRAIN_QUIET_MS = 250;
+
+function retireConnection(conn: ServerConnection): void {
+  conn.retire();
+}
+
+function endIfQuiet(conn: ServerConnection, chunksRead: number): void {
+  conn.endIfQuiet(chunksRead);
+}
 
 /**
  * ServerConnection serves one connection: it reads frames, runs each call
@@ -104,6 +123,11 @@ export class ServerConnection {
   private frameCompleted = false;
   /** Closes the connection when the peer takes none of its replies for sendTimeoutMs. */
   private readonly sendDeadline: SendDeadline;
+  /** Ends a draining connection once it has been quiet for DRAIN_QUIET_MS. */
+  private quietTimer: NodeJS.Timeout | undefined;
+  /** Set once the connection outlived maxConnectionAgeMs: it refuses new calls like a draining server. */
+  private retiring = false;
+  private ageTimer: NodeJS.Timeout | undefined;
   /** Destroys the socket lingerMs after the server ended it, if the peer has not closed by then. */
   private lingerTimer: NodeJS.Timeout | undefined;
 
@@ -130,6 +154,8 @@ export class ServerConnection {
     this.sendDeadline = new SendDeadline(socket, info.sendTimeoutMs, () => {
       this.fail(new RpcError(ErrorCode.Timeout, `rpc: the peer took none of its replies for ${info.sendTimeoutMs} ms`));
     });
+    const age = info.maxConnectionAgeMs ?? 0;
+    if (age > 0) this.ageTimer = setTimeout(retireConnection, age * (0.9 + Math.random() / 5), this).unref();
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -202,7 +228,9 @@ export class ServerConnection {
   /** dispatch runs a decoded call; `cost` is its decoded size, held against the read budget while it runs. */
   private dispatch(req: ServerRequest, cost: number): void {
     const sm = req.serviceMethod;
-    if (this.host.draining) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
+    // Read after the server ended its side: it cannot be answered, so it is not run either.
+    if (this.socket.writableEnded) return;
+    if (this.host.draining || this.retiring) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
     if (req.argsError) {
@@ -248,7 +276,8 @@ export class ServerConnection {
       this.pausedForInFlight = false;
       if (!this.pausedForWrite) this.resumeReading();
     }
-    if (this.inFlight === 0 && (this.readEnded || this.host.draining)) this.endWhenFlushed();
+    if (this.inFlight === 0 && this.readEnded) this.endWhenFlushed();
+    else if (this.inFlight === 0 && (this.host.draining || this.retiring)) this.endWhenQuiet();
   }
 
   /** cancel stops waiting for a call the client gave up on: its signal fires and no reply is sent. */
@@ -319,11 +348,31 @@ export class ServerConnection {
   }
 
   /**
-   * drain is called when the server starts shutting down: an idle
-   * connection ends at once, a busy one once its calls are answered.
+   * drain is called when the server starts shutting down: the connection
+   * ends once it has no running call and has been quiet for DRAIN_QUIET_MS
+   * (calls arriving meanwhile are refused with the drain refusal).
    */
   drain(): void {
-    if (this.inFlight === 0) this.endWhenFlushed();
+    if (this.inFlight === 0) this.endWhenQuiet();
+  }
+
+  /** @internal retire: the connection is past maxConnectionAgeMs; it drains on its own. */
+  retire(): void {
+    this.retiring = true;
+    this.drain();
+  }
+
+  private endWhenQuiet(): void {
+    if (this.closed || this.readEnded) return this.endWhenFlushed();
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(endIfQuiet, DRAIN_QUIET_MS, this, this.chunksRead).unref();
+  }
+
+  /** @internal endIfQuiet ends the connection unless bytes came or a call runs since the quiet timer was set. */
+  endIfQuiet(chunksRead: number): void {
+    if (this.closed || this.inFlight > 0) return;
+    if (this.chunksRead !== chunksRead) return this.endWhenQuiet();
+    this.endWhenFlushed();
   }
 
   /**
@@ -392,6 +441,8 @@ export class ServerConnection {
     this.closed = true;
     this.messageDeadline.dispose();
     clearTimeout(this.lingerTimer);
+    clearTimeout(this.quietTimer);
+    clearTimeout(this.ageTimer);
     this.sendDeadline.dispose();
     this.reader.dispose();
     this.share.close();

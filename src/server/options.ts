@@ -8,6 +8,7 @@ import { timerDelay } from '../timer-delay.js';
 import type { Logger } from '../logger.js';
 import type { Authorize } from './authorize.js';
 import type { ServerReport } from './server-stats.js';
+import type { ProbeAccess } from './probe-routes.js';
 
 /** ServerOptions configure a Server; every field has a safe default. */
 export interface ServerOptions {
@@ -80,10 +81,29 @@ export interface ServerOptions {
    * to a reset). Default 2 000.
    */
   readonly lingerMs?: number;
+  /**
+   * Retire a connection this long after it opened, in ms (±10 % jitter):
+   * new calls on it get the drain refusal (never run; netrpc clients move
+   * them to a fresh connection) and it ends once quiet, so long-lived
+   * clients rebalance onto new replicas. Default 0 (never).
+   */
+  readonly maxConnectionAgeMs?: number;
   /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
   readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
   readonly graceMs?: number;
+  /**
+   * Serve the built-in `Health.Check({ Service })` → `{ Status }` (grpc.health.v1
+   * semantics; see Server.setServingStatus). A service you register as
+   * `Health` takes the name over. Default true.
+   */
+  readonly health?: boolean;
+  /**
+   * `GET /healthz` and `GET /readyz` on the front: `'guarded'` (default)
+   * behind the authorize hook like the debug page, `'open'` for anyone,
+   * `'off'` not served.
+   */
+  readonly probes?: ProbeAccess;
   /** Decides whether a CONNECT may proceed, before any codec byte is read. Default: everyone. */
   readonly authorize?: Authorize;
   /** Serve over TLS with these options (cert, key, and optionally ca + requestCert for client certificates). */
@@ -134,7 +154,10 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     sendTimeoutMs: timerDelay(options.sendTimeoutMs ?? Math.min(60_000, options.idleTimeoutMs || Infinity)),
     lingerMs: timerDelay(options.lingerMs ?? 2_000),
     handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
+    maxConnectionAgeMs: timerDelay(options.maxConnectionAgeMs ?? 0),
     graceMs: timerDelay(options.graceMs ?? 10_000),
+    health: options.health ?? true,
+    probes: options.probes ?? 'guarded',
     authorize: options.authorize,
     tls: options.tls,
     logger: options.logger,

@@ -72,6 +72,8 @@ export class Registry {
   constructor(sink?: CallSink) {
     this.sink = sink;
   }
+  /** Built-in services (Health): served when no user service takes the name, never listed. */
+  private readonly builtins = new Map<string, ServiceEntry>();
 
   /**
    * add registers `impl` under `name`. It throws an RpcError (code
@@ -79,6 +81,27 @@ export class Registry {
    * or the object has no methods.
    */
   add(name: string, impl: object, options: RegisterOptions = {}): ServiceEntry {
+    const entry = this.build(name, impl, options);
+    this.services.set(name, entry);
+    for (const [m, e] of entry.methods) this.byFullName.set(`${name}.${m}`, e);
+    return entry;
+  }
+
+  /**
+   * addBuiltin serves a library-provided service under `name` unless a
+   * user service of that name is registered, before or after (the user's
+   * wins). Built-ins are not listed (debug page, banners).
+   */
+  addBuiltin(name: string, impl: object, options: RegisterOptions = {}): void {
+    this.builtins.set(name, this.build(name, impl, options));
+  }
+
+  /** has reports whether a user service of that name is registered. */
+  has(name: string): boolean {
+    return this.services.has(name);
+  }
+
+  private build(name: string, impl: object, options: RegisterOptions): ServiceEntry {
     if (typeof impl !== 'object' && typeof impl !== 'function') {
       throw new RpcError(ErrorCode.Register, `rpc.Register: service ${name} is not an object`);
     }
@@ -94,10 +117,7 @@ export class Registry {
     if (methods.size === 0) {
       throw new RpcError(ErrorCode.Register, `rpc.Register: type ${name} has no exported methods of suitable type`);
     }
-    const entry: ServiceEntry = { name, methods };
-    this.services.set(name, entry);
-    for (const [m, e] of methods) this.byFullName.set(`${name}.${m}`, e);
-    return entry;
+    return { name, methods };
   }
 
   /**
@@ -109,7 +129,12 @@ export class Registry {
     if (hit) return hit;
     const dot = serviceMethod.lastIndexOf('.');
     if (dot < 0) return `rpc: service/method request ill-formed: ${serviceMethod}`;
-    if (!this.services.has(serviceMethod.slice(0, dot))) return `rpc: can't find service ${serviceMethod}`;
+    const service = serviceMethod.slice(0, dot);
+    if (!this.services.has(service)) {
+      const builtin = this.builtins.get(service)?.methods.get(serviceMethod.slice(dot + 1));
+      if (builtin) return builtin;
+      if (!this.builtins.has(service)) return `rpc: can't find service ${serviceMethod}`;
+    }
     return `rpc: can't find method ${serviceMethod}`;
   }
 

@@ -18,9 +18,14 @@ import { fromListenError } from '../node-errors.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
 import { debugRoute } from './debug-page.js';
+import { DrainDelay } from './drain-delay.js';
 import { flattenHeaders } from './flatten-headers.js';
 import { peerAddress } from './peer-address.js';
 import { guardRoute } from './guard-route.js';
+import { HEALTH_SERVICE, HEALTH_TYPES, HealthState } from './health.js';
+import type { ServingStatus } from './health.js';
+import { probeRoutes } from './probe-routes.js';
+import type { ProbeSource } from './probe-routes.js';
 import { createHttpFallback } from './http-fallback.js';
 import type { HttpRoute } from './http-fallback.js';
 import { resolveServerOptions } from './options.js';
@@ -50,6 +55,18 @@ export interface ServeConnOptions {
   readonly remoteAddress?: string;
 }
 
+/** CloseOptions tune {@link Server.close}. */
+export interface CloseOptions {
+  /** How long running calls get once the drain starts, in ms. Default: the `graceMs` option. */
+  readonly graceMs?: number;
+  /**
+   * Time to keep accepting and serving after readiness turned NOT_SERVING
+   * (`/readyz` 503, `Health.Check` NOT_SERVING), before the drain starts,
+   * so load balancers and Kubernetes endpoints stop sending here. Default 0.
+   */
+  readonly drainDelayMs?: number;
+}
+
 /** ListenOptions say where {@link Server.listen} binds. */
 export interface ListenOptions {
   /** TCP port; 0 (the default) picks a free one. */
@@ -71,7 +88,7 @@ function destroyOnError(this: Duplex): void {
  * Events: `'connectionError'` (err, connection) when a connection ends
  * because its peer broke the protocol or a limit.
  */
-export class Server extends EventEmitter implements ConnectionHost {
+export class Server extends EventEmitter implements ConnectionHost, ProbeSource {
   /** Every answered call goes through here: the calls-per-second history, and listeners such as metrics. */
   readonly calls = new CallSink();
   /** The registered services. */
@@ -80,8 +97,11 @@ export class Server extends EventEmitter implements ConnectionHost {
   readonly telemetry: ServerTelemetry;
   /** The options in force, defaults filled in. */
   readonly options: ResolvedServerOptions;
-  /** True once close() has been called. */
+  /** True once the drain has started (after close()'s drainDelayMs): new calls are refused. */
   draining = false;
+  /** The statuses `Health.Check` and `/readyz` report. */
+  private readonly health = new HealthState((name) => this.registry.has(name));
+  private drainDelay: DrainDelay | undefined;
   /** @internal The cap on memory all connections hold for reading (maxBufferedBytes). */
   readonly readBudget: ReadBudget;
   private readonly codecs: Map<string, Codec>;
@@ -112,6 +132,30 @@ export class Server extends EventEmitter implements ConnectionHost {
     this.openingRules = { path, maxHeadBytes, defaultCodec, authorize, codecNames: [...this.codecs.keys()], isClosing: () => this.draining };
     this.httpFallback = createHttpFallback(this.routes);
     this.addHttpRoute(guardRoute(debugRoute(this), this.options.debugPath, this.options.authorize));
+    for (const route of probeRoutes(this, this.options.probes, this.options.authorize)) this.addHttpRoute(route);
+    if (this.options.health) this.registry.addBuiltin(HEALTH_SERVICE, this.health.service(), { types: HEALTH_TYPES });
+  }
+
+  /**
+   * setServingStatus sets what `Health.Check` answers for `service` (`""`:
+   * the whole server, which `/readyz` follows too). Registered services and
+   * `""` are SERVING until set otherwise; once close() was called every
+   * status is NOT_SERVING. Throws RpcError (RPC_INVALID_ARGUMENT) for an
+   * unknown status.
+   */
+  setServingStatus(service: string, status: ServingStatus): void {
+    this.health.set(service, status);
+  }
+
+  /** servingStatus is what `Health.Check` answers for `service` now. */
+  servingStatus(service = ''): ServingStatus {
+    return this.health.status(service);
+  }
+
+  /** @internal notReadyReason says why `/readyz` answers 503, or undefined when it answers 200. */
+  notReadyReason(): string | undefined {
+    if (this.closing) return this.draining ? 'draining' : 'shutting down';
+    return this.health.status('') === 'SERVING' ? undefined : 'not serving';
   }
 
   /**
@@ -299,6 +343,7 @@ export class Server extends EventEmitter implements ConnectionHost {
       messageTimeoutMs: this.options.messageTimeoutMs,
       sendTimeoutMs: this.options.sendTimeoutMs,
       lingerMs: this.options.lingerMs,
+      maxConnectionAgeMs: this.options.maxConnectionAgeMs,
     });
     this.connections.add(conn);
     if (options.head && options.head.length > 0) socket.unshift(options.head);
@@ -386,13 +431,23 @@ export class Server extends EventEmitter implements ConnectionHost {
   }
 
   /**
-   * close stops accepting connections, answers new calls on open
-   * connections with `rpc: server is shutting down`, lets running calls
-   * finish for up to `graceMs`, then closes every connection. It resolves
-   * when all are closed. Calling it again returns the same promise.
+   * close turns readiness to NOT_SERVING at once; after `drainDelayMs`
+   * (default 0, during which it goes on accepting and serving) it stops
+   * accepting connections, answers new calls on open connections with
+   * `rpc: server is shutting down`, lets running calls finish for up to
+   * `graceMs`, then closes every connection. It resolves when all are
+   * closed. Calling it again returns the same promise; a call with
+   * `drainDelayMs: 0` ends a delay in progress. A number is `graceMs`.
    */
-  close(graceMs = this.options.graceMs): Promise<void> {
-    this.closing ??= this.shutdown(graceMs);
+  close(options: number | CloseOptions = {}): Promise<void> {
+    const { graceMs = this.options.graceMs, drainDelayMs = 0 } = typeof options === 'number' ? { graceMs: options } : options;
+    this.health.shutDown();
+    if (this.closing) {
+      if (drainDelayMs === 0) this.drainDelay?.end();
+      return this.closing;
+    }
+    this.drainDelay = new DrainDelay(drainDelayMs);
+    this.closing = this.drainDelay.done.then(() => this.shutdown(graceMs));
     return this.closing;
   }
 

@@ -29,6 +29,11 @@ describe('rpc-call', () => {
     expect(r).toEqual({ code: 0, stdout: '{\n  "Quo": -3,\n  "Rem": -1\n}\n', stderr: '' });
   });
 
+  it.each(['auto', 'gob', 'json'])('calls the built-in Health.Check (--codec %s)', async (codec) => {
+    expect(await rpcCall(['--codec', codec, address, 'Health.Check', '{"Service":""}'])).toEqual({ code: 0, stdout: '{\n  "Status": "SERVING"\n}\n', stderr: '' });
+    expect((await rpcCall(['--codec', codec, address, 'Health.Check', '{"Service":"Nope"}'])).stdout).toContain('"SERVICE_UNKNOWN"');
+  });
+
   it('reads the argument from standard input with -', async () => {
     const r = await rpcCall([address, 'Echo.Upper', '-'], '"shell"\n');
     expect(r).toMatchObject({ code: 0, stdout: '"SHELL"\n' });
