@@ -1,42 +1,66 @@
 /**
  * netrpc: Go's net/rpc for Node.js, over HTTP CONNECT, wire-compatible with
- * Go programs. This module lists the public surface.
+ * Go programs. This module lists the public surface in tiers: what an
+ * application needs first, then what operators wire in, then what a codec
+ * author implements. The demo services are the `netrpc/demo` subpath.
  */
+
+// ── Serving ────────────────────────────────────────────────────────────────
 export { Server } from './server/server.js';
 export type { ServeConnOptions, ListenOptions, CloseOptions } from './server/server.js';
-export type { ServingStatus, HealthCheckRequest, HealthCheckResponse } from './server/health.js';
-export type { ProbeAccess } from './server/probe-routes.js';
-export { SHUTTING_DOWN } from './drain-refusal.js';
 export type { ServerOptions } from './server/options.js';
 export type { CallContext, Handler } from './call-context.js';
 export type { RegisterOptions, ServiceEntry, MethodEntry } from './server/registry.js';
+export type { ServerConnection } from './server/connection.js';
+export { bearerToken } from './server/authorize.js';
+export type { Authorize, AuthorizeResult, ConnectRequestInfo } from './server/authorize.js';
+
+// ── Calling ────────────────────────────────────────────────────────────────
+export { Client } from './client/client.js';
+export type { CallOptions, Caller } from './call-options.js';
+export { dialHTTP } from './client/dial-http.js';
+export type { DialOptions } from './client/dial-http.js';
+export { connectPool, dialReconnecting, Pool } from './client/pool.js';
+export type { PoolOptions, PoolCallOptions, EndpointStatus, TargetStatus, PoolStats } from './client/pool.js';
+export type { RetryPolicy, RetryBudgetOptions } from './client/retry-policy.js';
+
+// ── Typed contracts and Go values ──────────────────────────────────────────
+export { defineService, implement, isContract, isBoundService } from './contract/contract.js';
+export type { ServiceContract, ServiceImpl, BoundService, MethodSchema, MethodSchemas } from './contract/contract.js';
+export { createServiceProxy } from './contract/service-proxy.js';
+export type { ServiceProxy, ServiceProxyOptions } from './contract/service-proxy.js';
+export { go } from './contract/go-schemas.js';
+export { GoTime, parseRFC3339 } from './codec/go-time.js';
+export { zodToGoType } from './contract/zod-go-type.js';
+export { formatGoType } from './codec/go-type-format.js';
+export { conformValue, ValueMismatch } from './codec/go-value.js';
+export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
+export type { GobInterfaceValue } from './codec/gob/gob-codec.js';
+
+// ── Errors ─────────────────────────────────────────────────────────────────
+export { ErrorCode, RpcError, ServerError, ProtocolError, HandshakeError } from './errors.js';
+export type { ErrorCodeValue } from './errors.js';
+export { SHUTTING_DOWN } from './drain-refusal.js';
+
+// ── Operating: health, observability, limits ───────────────────────────────
+export type { ServingStatus, HealthCheckRequest, HealthCheckResponse } from './server/health.js';
+export type { ProbeAccess } from './server/probe-routes.js';
+export type { Logger } from './logger.js';
+export { prometheusMetrics, CALL_DURATION_BUCKETS } from './server/prometheus-metrics.js';
+export type { PrometheusMetrics, PrometheusMetricsOptions, MetricsSource } from './server/prometheus-metrics.js';
 export type { ServerReport, ServiceReport, MethodReport } from './server/server-stats.js';
 export type { CallHistorySnapshot } from './server/call-history.js';
 export { mergeReports } from './server/merge-reports.js';
 export type { CallOutcome, CallRecord, CallListener, CallSink } from './server/call-sink.js';
 export type { RefusalReason, Traffic, ServerTelemetry } from './server/server-telemetry.js';
-export type { Logger } from './logger.js';
-export { prometheusMetrics, CALL_DURATION_BUCKETS } from './server/prometheus-metrics.js';
-export type { PrometheusMetrics, PrometheusMetricsOptions, MetricsSource } from './server/prometheus-metrics.js';
 export type { OpenSockets } from './server/socket-phases.js';
-export { bearerToken } from './server/authorize.js';
-export type { Authorize, AuthorizeResult, ConnectRequestInfo } from './server/authorize.js';
-export { CANCEL_METHOD, CANCEL_NOTIFICATION } from './codec/cancel.js';
-export type { ServerConnection } from './server/connection.js';
-export { Client } from './client/client.js';
-export type { CallOptions, Caller } from './call-options.js';
-export { dialHTTP } from './client/dial-http.js';
-export { connectPool, dialReconnecting, Pool } from './client/pool.js';
-export type { PoolOptions, PoolCallOptions, EndpointStatus, TargetStatus, PoolStats } from './client/pool.js';
-export type { RetryPolicy, RetryBudgetOptions } from './client/retry-policy.js';
-export type { DialOptions } from './client/dial-http.js';
-export { ErrorCode, RpcError, ServerError, ProtocolError, HandshakeError } from './errors.js';
-export type { ErrorCodeValue } from './errors.js';
+export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH } from './connect-wire.js';
+
+// ── Writing a codec (see the README's "Writing a codec") ───────────────────
 export { builtinCodecs, findCodec } from './codec/builtin.js';
 export { msgpackCodec } from './codec/msgpack/msgpack-codec.js';
 export { jsonCodec } from './codec/json/json-codec.js';
 export { gobCodec } from './codec/gob/gob-codec.js';
-export type { GobInterfaceValue } from './codec/gob/gob-codec.js';
 export type {
   Codec,
   ServerCodec,
@@ -57,14 +81,4 @@ export type {
   CodecOptions,
 } from './codec/codec.js';
 export { CallIds } from './codec/call-ids.js';
-export type { GoType, GoField, MethodTypes } from './codec/go-type.js';
-export { DEFAULT_RPC_PATH, DEFAULT_DEBUG_PATH, CONNECTED_RESPONSE } from './connect-wire.js';
-export { defineService, implement, isContract, isBoundService } from './contract/contract.js';
-export type { ServiceContract, ServiceImpl, BoundService, MethodSchema, MethodSchemas } from './contract/contract.js';
-export { createServiceProxy } from './contract/service-proxy.js';
-export type { ServiceProxy, ServiceProxyOptions } from './contract/service-proxy.js';
-export { zodToGoType } from './contract/zod-go-type.js';
-export { formatGoType } from './codec/go-type-format.js';
-export { go } from './contract/go-schemas.js';
-export { GoTime, parseRFC3339 } from './codec/go-time.js';
-export { conformValue, ValueMismatch } from './codec/go-value.js';
+export { CANCEL_METHOD, CANCEL_NOTIFICATION } from './codec/cancel.js';

@@ -19,6 +19,10 @@ const internal: Record<string, { readonly count: number; readonly why: string }>
   'contract/contract-handlers.ts': { count: 1, why: 'a declared-type mismatch in arguments: thrown inside the handler, its message becomes the error reply text of that call' },
   'server/authorize.ts': { count: 1, why: 'a non-Error thrown by an authorize hook becomes a 403 refusal' },
   'cli/service-listing.ts': { count: 2, why: 'passed to req.destroy, surfaced as RPC_CONNECT by the request error handler' },
+  'cli/cluster-gather.ts': { count: 1, why: 'CLI-internal: rpc-serve only gathers from inside a cluster worker' },
+  'gen/contracts-module.ts': { count: 1, why: 'rpc-gen consistency check on a model already validated: a bug, reported by the CLI' },
+  'gen/schema-writer.ts': { count: 1, why: 'rpc-gen consistency check on a model already validated: a bug, reported by the CLI' },
+  'gen/type-graph.ts': { count: 1, why: 'rpc-gen consistency check on a model already validated: a bug, reported by the CLI' },
   'cli/version.ts': { count: 1, why: 'CLI-internal: a broken installation, reported by the CLI' },
 };
 

@@ -5,13 +5,15 @@ import { timerDelay } from '../timer-delay.js';
  * CallBound is what limits one pool call as a whole, retries and waits for
  * a connection included: the caller's AbortSignal and a deadline. Every
  * wait it guards rejects with an RpcError (RPC_ABORTED or RPC_TIMEOUT),
- * never a bare AbortError.
+ * never a bare AbortError, marked `unsent` while no attempt went out.
  */
 export class CallBound {
   private readonly serviceMethod: string;
   private readonly signal: AbortSignal | undefined;
   private readonly timeoutMs: number;
   private readonly deadline: number;
+  /** True once an attempt went out on a connection; until then a bound's error says the call was never sent. */
+  private sent = false;
 
   /** `timeoutMs` 0 means no deadline. */
   constructor(serviceMethod: string, signal: AbortSignal | undefined, timeoutMs: number) {
@@ -63,11 +65,16 @@ export class CallBound {
     return this.wait(slept).finally(() => clearTimeout(timer));
   }
 
+  /** markSent records that an attempt is about to go out on a connection (its errors may no longer be marked unsent). */
+  markSent(): void {
+    this.sent = true;
+  }
+
   private abortError(): RpcError {
-    return new RpcError(ErrorCode.Aborted, `rpc: ${this.serviceMethod} aborted`, { cause: this.signal?.reason });
+    return new RpcError(ErrorCode.Aborted, `rpc: ${this.serviceMethod} aborted`, { cause: this.signal?.reason, unsent: !this.sent });
   }
 
   private timeoutError(): RpcError {
-    return new RpcError(ErrorCode.Timeout, `rpc: ${this.serviceMethod} timed out after ${this.timeoutMs} ms`);
+    return new RpcError(ErrorCode.Timeout, `rpc: ${this.serviceMethod} timed out after ${this.timeoutMs} ms`, { unsent: !this.sent });
   }
 }

@@ -199,6 +199,7 @@ export class Pool implements EndpointHost {
         const client = ep.client!;
         ep.active++;
         try {
+          bound.markSent();
           const reply = await client.call<R>(serviceMethod, args, { ...options, timeout: bound.remainingMs() });
           this.budget?.recordSuccess();
           return reply;

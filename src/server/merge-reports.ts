@@ -1,3 +1,4 @@
+import { ErrorCode, RpcError } from '../errors.js';
 import { HISTORY_BUCKET_MS } from './call-history.js';
 import type { CallHistorySnapshot } from './call-history.js';
 import type { MethodReport, ServerReport, ServiceReport } from './server-stats.js';
@@ -44,7 +45,7 @@ function mergeHistories(histories: readonly CallHistorySnapshot[]): CallHistoryS
  * `workers` is the number of reports merged. Throws on an empty list.
  */
 export function mergeReports(reports: readonly ServerReport[]): ServerReport {
-  if (reports.length === 0) throw new RangeError('mergeReports: no reports');
+  if (reports.length === 0) throw new RpcError(ErrorCode.InvalidArgument, 'mergeReports: no reports');
   const services = new Map<string, Map<string, MethodReport>>();
   for (const report of reports) {
     for (const service of report.services) {
