@@ -3,7 +3,8 @@ import type { Encoded, ServerCodec, ServerMessage, ServerRequest } from '../code
 import { ErrorCode, ProtocolError, RpcError } from '../errors.js';
 import { decodedCost } from '../codec/limits.js';
 import { FrameReader, HOLD_FRAME } from '../codec/frame-reader.js';
-import { afterTwoPolls } from './after-poll.js';
+import { ConnectionEnding } from './connection-ending.js';
+import type { ConnectionInfo } from './connection-info.js';
 import { OutQueue } from '../out-queue.js';
 import type { ReadBudget, ReadShare } from './read-budget.js';
 import type { MethodEntry, Registry } from './registry.js';
@@ -26,29 +27,7 @@ export interface ConnectionHost {
   connectionFailed(conn: ServerConnection, err: Error): void;
 }
 
-/** ConnectionInfo describes where a connection came from and the limits it runs under. */
-export interface ConnectionInfo {
-  readonly codecName: string;
-  readonly remoteAddress: string | undefined;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly maxMessageBytes: number;
-  readonly maxInFlight: number;
-  /** Time a handler may run before its call is answered with a timeout error; 0 for none. */
-  readonly handlerTimeoutMs: number;
-  /** Unsent reply bytes past which the server stops reading the connection. */
-  readonly maxWriteBufferBytes: number;
-  /** Time without traffic and without running calls after which the connection closes; 0 for none. */
-  readonly idleTimeoutMs: number;
-  /** Time a message may take from its first byte to its last, while the connection reads; past it the connection closes. */
-  readonly messageTimeoutMs: number;
-  /** Time the peer may take none of the reply bytes waiting for it; past it the connection closes. 0 for none. */
-  readonly sendTimeoutMs: number;
-  /** Time the connection waits for the peer to close after ending it (once the replies are out). */
-  readonly lingerMs: number;
-  /** Age (±10 %) past which the connection refuses new calls and ends once quiet; 0 for none. */
-  readonly maxConnectionAgeMs?: number;
-}
-
+export type { ConnectionInfo } from './connection-info.js';
 export { SHUTTING_DOWN } from '../drain-refusal.js';
 
 function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
@@ -59,28 +38,9 @@ function resumeAfterWrite(conn: ServerConnection): void {
   conn.writeCleared();
 }
 
-function destroyLingering(conn: ServerConnection): void {
-  conn.destroy();
-}
-
 const EMPTY = new Uint8Array(0);
 
-/**
- * DRAIN_QUIET_MS: a draining connection ends once it has had no running
- * call and no new bytes for this long. Calls its peer sent before the
- * drain refusal reached it are still read and refused (never run) instead
- * of being cut off by the end of the connection, where the peer could not
- * tell whether they ran.
- */
-export const DRAIN_QUIET_MS = 250;
-
-function retireConnection(conn: ServerConnection): void {
-  conn.retire();
-}
-
-function endIfQuiet(conn: ServerConnection, chunksRead: number): void {
-  conn.endIfQuiet(chunksRead);
-}
+export { DRAIN_QUIET_MS } from './connection-ending.js';
 
 /**
  * ServerConnection serves one connection: it reads frames, runs each call
@@ -123,13 +83,8 @@ export class ServerConnection {
   private frameCompleted = false;
   /** Closes the connection when the peer takes none of its replies for sendTimeoutMs. */
   private readonly sendDeadline: SendDeadline;
-  /** Ends a draining connection once it has been quiet for DRAIN_QUIET_MS. */
-  private quietTimer: NodeJS.Timeout | undefined;
-  /** Set once the connection outlived maxConnectionAgeMs: it refuses new calls like a draining server. */
-  private retiring = false;
-  private ageTimer: NodeJS.Timeout | undefined;
-  /** Destroys the socket lingerMs after the server ended it, if the peer has not closed by then. */
-  private lingerTimer: NodeJS.Timeout | undefined;
+  /** When the connection ends on its own: idle, drained or retired and quiet, lingering peer. */
+  private readonly ending: ConnectionEnding;
 
   constructor(host: ConnectionHost, socket: Duplex, codec: ServerCodec, info: ConnectionInfo) {
     this.host = host;
@@ -146,26 +101,24 @@ export class ServerConnection {
     this.onClose = this.onClose.bind(this);
     this.onError = this.onError.bind(this);
     this.onDrain = this.onDrain.bind(this);
-    this.onIdle = this.onIdle.bind(this);
-    this.onFinish = this.onFinish.bind(this);
     this.messageDeadline = new MessageDeadline(info.messageTimeoutMs, () => !this.readingPaused && !this.closed, () => {
       this.fail(new ProtocolError(`rpc: message not completed within ${info.messageTimeoutMs} ms`));
     });
     this.sendDeadline = new SendDeadline(socket, info.sendTimeoutMs, () => {
       this.fail(new RpcError(ErrorCode.Timeout, `rpc: the peer took none of its replies for ${info.sendTimeoutMs} ms`));
     });
-    const age = info.maxConnectionAgeMs ?? 0;
-    if (age > 0) this.ageTimer = setTimeout(retireConnection, age * (0.9 + Math.random() / 5), this).unref();
+    this.ending = new ConnectionEnding(socket, info, {
+      isClosed: () => this.closed,
+      running: () => this.inFlight,
+      readEnded: () => this.readEnded,
+      chunksRead: () => this.chunksRead,
+      flushReplies: () => this.out.flush(),
+    });
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
     socket.on('drain', this.onDrain);
-    const timed = socket as Duplex & { setTimeout?: (ms: number, cb?: () => void) => void };
-    if (info.idleTimeoutMs > 0 && typeof timed.setTimeout === 'function') {
-      timed.setTimeout(info.idleTimeoutMs);
-      socket.on('timeout', this.onIdle);
-    }
   }
 
   /** start begins reading the socket (bytes that came with a handshake were put back into it). */
@@ -230,7 +183,7 @@ export class ServerConnection {
     const sm = req.serviceMethod;
     // Read after the server ended its side: it cannot be answered, so it is not run either.
     if (this.socket.writableEnded) return;
-    if (this.host.draining || this.retiring) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
+    if (this.host.draining || this.ending.retiring) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
     if (req.argsError) {
@@ -276,8 +229,8 @@ export class ServerConnection {
       this.pausedForInFlight = false;
       if (!this.pausedForWrite) this.resumeReading();
     }
-    if (this.inFlight === 0 && this.readEnded) this.endWhenFlushed();
-    else if (this.inFlight === 0 && (this.host.draining || this.retiring)) this.endWhenQuiet();
+    if (this.inFlight === 0 && this.readEnded) this.ending.endWhenFlushed();
+    else if (this.inFlight === 0 && (this.host.draining || this.ending.retiring)) this.ending.endWhenQuiet();
   }
 
   /** cancel stops waiting for a call the client gave up on: its signal fires and no reply is sent. */
@@ -353,43 +306,7 @@ export class ServerConnection {
    * (calls arriving meanwhile are refused with the drain refusal).
    */
   drain(): void {
-    if (this.inFlight === 0) this.endWhenQuiet();
-  }
-
-  /** @internal retire: the connection is past maxConnectionAgeMs; it drains on its own. */
-  retire(): void {
-    this.retiring = true;
-    this.drain();
-  }
-
-  private endWhenQuiet(): void {
-    if (this.closed || this.readEnded) return this.endWhenFlushed();
-    clearTimeout(this.quietTimer);
-    this.quietTimer = setTimeout(endIfQuiet, DRAIN_QUIET_MS, this, this.chunksRead).unref();
-  }
-
-  /** @internal endIfQuiet ends the connection unless bytes came or a call runs since the quiet timer was set. */
-  endIfQuiet(chunksRead: number): void {
-    if (this.closed || this.inFlight > 0) return;
-    if (this.chunksRead !== chunksRead) return this.endWhenQuiet();
-    this.endWhenFlushed();
-  }
-
-  /**
-   * endWhenFlushed ends the socket once the replies are out. Replies the
-   * peer does not take are bounded by sendTimeoutMs; once they are out, the
-   * peer has lingerMs to close before the socket is destroyed.
-   */
-  private endWhenFlushed(): void {
-    if (this.closed) return;
-    this.out.flush();
-    if (this.socket.writableEnded) return;
-    this.socket.once('finish', this.onFinish);
-    this.socket.end();
-  }
-
-  private onFinish(): void {
-    if (!this.closed) this.lingerTimer = setTimeout(destroyLingering, this.info.lingerMs, this).unref();
+    this.ending.drain();
   }
 
   /** destroy closes the connection at once; running calls are abandoned. */
@@ -415,20 +332,7 @@ export class ServerConnection {
   private onEnd(): void {
     this.readEnded = true;
     this.abortAll(new RpcError(ErrorCode.ConnectionLost, 'rpc: peer closed the connection'));
-    if (this.inFlight === 0) this.endWhenFlushed();
-  }
-
-  /**
-   * onIdle: no traffic for idleTimeoutMs; close unless calls are still
-   * running. After the event loop was held up, the timer runs before what
-   * the peer sent meanwhile is read, so the decision waits until it has been
-   * (after-poll.ts) and stands only if nothing came.
-   */
-  private onIdle(): void {
-    const chunksRead = this.chunksRead;
-    afterTwoPolls(() => {
-      if (!this.closed && this.inFlight === 0 && this.chunksRead === chunksRead) this.endWhenFlushed();
-    });
+    if (this.inFlight === 0) this.ending.endWhenFlushed();
   }
 
   /** onError: a socket error (a reset, a TLS alert such as a refused renegotiation) ends the connection; 'close' follows. */
@@ -440,9 +344,7 @@ export class ServerConnection {
     if (this.closed) return;
     this.closed = true;
     this.messageDeadline.dispose();
-    clearTimeout(this.lingerTimer);
-    clearTimeout(this.quietTimer);
-    clearTimeout(this.ageTimer);
+    this.ending.dispose();
     this.sendDeadline.dispose();
     this.reader.dispose();
     this.share.close();

@@ -1,8 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { builtinCodecs } from '../codec/builtin.js';
 import { isBoundService, isContract } from '../contract/contract.js';
@@ -10,23 +8,19 @@ import type { BoundService, ServiceContract, ServiceImpl } from '../contract/con
 import { contractHandlers } from '../contract/contract-handlers.js';
 import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
-import { requestPath } from '../http-head.js';
-import { refuseSocket } from './refuse-socket.js';
-import { answerConnect, readOpening } from './socket-opening.js';
-import type { Opening, OpeningRules } from './socket-opening.js';
-import { fromListenError } from '../node-errors.js';
+import { ConnectFront } from './connect-front.js';
+import type { ListenOptions } from './connect-front.js';
+import type { RpcOpening } from './socket-opening.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
 import { debugRoute } from './debug-page.js';
 import { DrainDelay } from './drain-delay.js';
-import { flattenHeaders } from './flatten-headers.js';
 import { peerAddress } from './peer-address.js';
 import { guardRoute } from './guard-route.js';
 import { HEALTH_SERVICE, HEALTH_TYPES, HealthState } from './health.js';
 import type { ServingStatus } from './health.js';
 import { probeRoutes } from './probe-routes.js';
 import type { ProbeSource } from './probe-routes.js';
-import { createHttpFallback } from './http-fallback.js';
 import type { HttpRoute } from './http-fallback.js';
 import { resolveServerOptions } from './options.js';
 import type { ResolvedServerOptions, ServerOptions } from './options.js';
@@ -38,10 +32,10 @@ import { buildReport } from './server-stats.js';
 import type { ServerReport } from './server-stats.js';
 import { ServerTelemetry } from './server-telemetry.js';
 import type { Traffic } from './server-telemetry.js';
-import { SocketPhases } from './socket-phases.js';
 import type { OpenSockets } from './socket-phases.js';
-import { TlsFront } from './tls-front.js';
 import { timerDelay } from '../timer-delay.js';
+
+export type { ListenOptions } from './connect-front.js';
 
 /** ServeConnOptions describe a connection handed to {@link Server.serveConn}. */
 export interface ServeConnOptions {
@@ -65,18 +59,6 @@ export interface CloseOptions {
    * so load balancers and Kubernetes endpoints stop sending here. Default 0.
    */
   readonly drainDelayMs?: number;
-}
-
-/** ListenOptions say where {@link Server.listen} binds. */
-export interface ListenOptions {
-  /** TCP port; 0 (the default) picks a free one. */
-  readonly port?: number;
-  /** Host or address; default `127.0.0.1`. */
-  readonly host?: string;
-}
-
-function destroyOnError(this: Duplex): void {
-  this.destroy();
 }
 
 /**
@@ -105,16 +87,9 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
   /** @internal The cap on memory all connections hold for reading (maxBufferedBytes). */
   readonly readBudget: ReadBudget;
   private readonly codecs: Map<string, Codec>;
-  /** What decides how a socket opens (see socket-opening.ts). */
-  private readonly openingRules: OpeningRules;
   private readonly connections = new Set<ServerConnection>();
-  /** Every socket the front holds outside an RPC connection, each with its deadline. */
-  private readonly phases = new SocketPhases();
-  private readonly routes: HttpRoute[] = [];
-  /** Answers what is not CONNECT; it never listens, so the front bounds its sockets. */
-  private readonly httpFallback: http.Server;
-  private netServer: net.Server | undefined;
-  private tlsFront: TlsFront | undefined;
+  /** Accepts sockets, bounds them, and reads how each opens (see connect-front.ts). */
+  private readonly front: ConnectFront;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private readonly startedAt = Date.now();
@@ -129,8 +104,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
     const { path, maxHeadBytes, defaultCodec, authorize } = this.options;
-    this.openingRules = { path, maxHeadBytes, defaultCodec, authorize, codecNames: [...this.codecs.keys()], isClosing: () => this.draining };
-    this.httpFallback = createHttpFallback(this.routes);
+    this.front = new ConnectFront(this, { path, maxHeadBytes, defaultCodec, authorize, codecNames: [...this.codecs.keys()], isClosing: () => this.draining });
     this.addHttpRoute(guardRoute(debugRoute(this), this.options.debugPath, this.options.authorize));
     for (const route of probeRoutes(this, this.options.probes, this.options.authorize)) this.addHttpRoute(route);
     if (this.options.health) this.registry.addBuiltin(HEALTH_SERVICE, this.health.service(), { types: HEALTH_TYPES });
@@ -188,7 +162,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
 
   /** addHttpRoute adds a handler for non-CONNECT requests, tried before the 405 answer. */
   addHttpRoute(route: HttpRoute): void {
-    this.routes.push(route);
+    this.front.addHttpRoute(route);
   }
 
   /**
@@ -200,28 +174,12 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
    * server may then listen again.
    */
   listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
-    const { port = 0, host = '127.0.0.1' } = typeof options === 'number' ? { port: options } : options;
-    if (this.netServer) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, 'rpc: server is already listening'));
-    const { tls: tlsOptions, handshakeTimeoutMs } = this.options;
-    if (tlsOptions) this.tlsFront = new TlsFront(tlsOptions, handshakeTimeoutMs, (secure, raw) => this.secured(secure, raw));
-    const netServer = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
-    this.netServer = netServer;
-    return new Promise((resolve, reject) => {
-      const fail = (err: Error): void => {
-        this.netServer = undefined;
-        reject(fromListenError(err, host, port));
-      };
-      netServer.once('error', fail);
-      netServer.listen(port, host, () => {
-        netServer.removeListener('error', fail);
-        resolve(netServer.address() as AddressInfo);
-      });
-    });
+    return this.front.listen(options);
   }
 
   /** address is where listen() bound, or null before that. */
   get address(): AddressInfo | null {
-    return (this.netServer?.address() as AddressInfo | null | undefined) ?? null;
+    return this.front.address;
   }
 
   /**
@@ -230,84 +188,12 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
    * exactly as for sockets accepted by listen() without TLS.
    */
   handleSocket(socket: Socket): void {
-    if (this.admit(socket, true)) this.readHead(socket, this.options.handshakeTimeoutMs);
+    this.front.handleSocket(socket);
   }
 
-  private accept(socket: Socket): void {
-    if (!this.tlsFront) return this.handleSocket(socket);
-    if (!this.admit(socket, false)) return;
-    this.phases.enter(socket, 'tls', this.options.handshakeTimeoutMs);
-    this.tlsFront.start(socket);
-  }
-
-  /** secured: a TLS handshake finished; the head gets what is left of the socket's deadline. */
-  private secured(secure: TLSSocket, raw: Socket): void {
-    const left = this.phases.remaining(raw);
-    this.phases.release(raw);
-    if (this.draining || left === 0) {
-      secure.destroy();
-      return;
-    }
-    this.readHead(secure, left);
-  }
-
-  private readHead(socket: Socket, ms: number): void {
-    socket.setNoDelay(true);
-    this.phases.enter(socket, 'head', ms);
-    readOpening(socket, this.openingRules, (opening) => this.opened(socket, opening));
-  }
-
-  /**
-   * opened acts on how a socket turned out to open: an RPC connection is
-   * served, an HTTP request goes to the HTTP routes (answered and closed
-   * within handshakeTimeoutMs), a refusal is answered.
-   */
-  private opened(socket: Duplex, opening: Opening): void {
-    switch (opening.kind) {
-      case 'rpc':
-        this.phases.release(socket);
-        this.serveConn(socket, { codec: opening.codec, headers: opening.headers, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
-        return;
-      case 'http':
-        this.phases.enter(socket, 'http', this.options.handshakeTimeoutMs);
-        this.httpFallback.emit('connection', socket);
-        socket.resume();
-        return;
-      case 'refused':
-        this.refuse(socket, opening.status, opening.body, opening.extraHeaders);
-        return;
-    }
-  }
-
-  /**
-   * admit takes a new socket if a slot is free (every socket the front
-   * holds and every RPC connection takes one). Past the limit it is
-   * answered 503, or destroyed when it cannot be answered (before TLS) or
-   * when as many 503s as slots are still waiting for their peers.
-   */
-  private admit(socket: Duplex, canAnswer: boolean): boolean {
-    socket.on('error', destroyOnError);
-    if (this.draining) {
-      this.telemetry.refused(socket, undefined, '', 'draining');
-      socket.destroy();
-      return false;
-    }
-    const { maxConnections } = this.options;
-    const overflow = this.phases.count('overflow');
-    if (this.phases.size - overflow + this.connections.size < maxConnections) return true;
-    if (canAnswer && overflow < maxConnections) this.refuse(socket, 503, `too many connections (limit ${maxConnections})`, '', 'overflow');
-    else {
-      this.telemetry.refused(socket as Socket, undefined, '', 'overflow');
-      socket.destroy();
-    }
-    return false;
-  }
-
-  /** refuse answers with an error and destroys the socket within lingerMs, whatever the peer does. */
-  private refuse(socket: Duplex, status: number, body: string, extraHeaders = '', phase: 'refused' | 'overflow' = 'refused'): void {
-    this.telemetry.refused(socket as Socket, status, body);
-    this.phases.enter(socket, phase, this.options.lingerMs);
-    refuseSocket(socket as Socket, status, body, extraHeaders);
+  /** @internal serveRpc serves a socket the front read a CONNECT for. */
+  serveRpc(socket: Duplex, opening: RpcOpening): void {
+    this.serveConn(socket, { codec: opening.codec, headers: opening.headers, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
   }
 
   /** hasCodec reports whether the server offers a codec of that name. */
@@ -360,23 +246,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
    * clients need listen() or handleSocket(). Returns a function that detaches.
    */
   attach(httpServer: http.Server): () => void {
-    const onConnect = (req: http.IncomingMessage, socket: Duplex, head: Buffer): void => {
-      if (requestPath(req.url ?? '') !== this.options.path) {
-        if (httpServer.listenerCount('connect') === 1) {
-          socket.on('error', destroyOnError);
-          this.refuse(socket, 404, `no RPC endpoint at ${req.url}`);
-        }
-        return;
-      }
-      if (!this.admit(socket, true)) return;
-      (socket as Socket).setNoDelay?.(true);
-      socket.pause();
-      this.phases.enter(socket, 'head', this.options.handshakeTimeoutMs);
-      if (head.length > 0) socket.unshift(head);
-      answerConnect(socket, { target: req.url ?? '', headers: flattenHeaders(req.headers) }, this.openingRules, (opening) => this.opened(socket, opening));
-    };
-    httpServer.on('connect', onConnect);
-    return () => httpServer.removeListener('connect', onConnect);
+    return this.front.attach(httpServer);
   }
 
   /** @internal */
@@ -403,9 +273,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
    * their peer to close (counted under `refused`, taking no slot).
    */
   get openSockets(): OpenSockets {
-    const p = this.phases;
-    const counts = { tls: p.count('tls'), head: p.count('head'), refused: p.count('refused') + p.count('overflow'), http: p.count('http'), rpc: this.connections.size };
-    return { ...counts, total: counts.tls + counts.head + counts.refused + counts.http + counts.rpc };
+    return this.front.openSockets(this.connections.size);
   }
 
   /** callsInFlight is the number of calls whose handler is running, over all connections. */
@@ -453,10 +321,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
 
   private async shutdown(graceMs: number): Promise<void> {
     this.draining = true;
-    const listening = this.netServer
-      ? new Promise<void>((resolve) => this.netServer!.close(() => resolve()))
-      : Promise.resolve();
-    this.phases.destroyAll();
+    const listening = this.front.close();
     if (this.connections.size > 0) {
       const allClosed = new Promise<void>((resolve) => (this.drained = resolve));
       for (const conn of this.connections) conn.drain();
