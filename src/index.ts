@@ -2,7 +2,8 @@
  * netrpc: Go's net/rpc for Node.js, over HTTP CONNECT, wire-compatible with
  * Go programs. This module lists the public surface in tiers: what an
  * application needs first, then what operators wire in, then what a codec
- * author implements. The demo services are the `netrpc/demo` subpath.
+ * author implements. The demo services are the `netrpc/demo` subpath, and
+ * Prometheus metrics `netrpc/prometheus` (its types need prom-client).
  */
 
 // ── Serving ────────────────────────────────────────────────────────────────
@@ -46,8 +47,7 @@ export { SHUTTING_DOWN } from './drain-refusal.js';
 export type { ServingStatus, HealthCheckRequest, HealthCheckResponse } from './server/health.js';
 export type { ProbeAccess } from './server/probe-routes.js';
 export type { Logger } from './logger.js';
-export { prometheusMetrics, CALL_DURATION_BUCKETS } from './server/prometheus-metrics.js';
-export type { PrometheusMetrics, PrometheusMetricsOptions, MetricsSource } from './server/prometheus-metrics.js';
+// prometheusMetrics is the `netrpc/prometheus` subpath: its types need prom-client, an optional peer.
 export type { ServerReport, ServiceReport, MethodReport } from './server/server-stats.js';
 export type { CallHistorySnapshot } from './server/call-history.js';
 export { mergeReports } from './server/merge-reports.js';

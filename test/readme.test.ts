@@ -54,6 +54,7 @@ function expectedOutput(source: string): string {
  */
 async function runProgram(source: string, name: string, dir = scratchDir(), env: NodeJS.ProcessEnv = {}): Promise<void> {
   let program = source.replace("from 'netrpc'", `from ${JSON.stringify(join(root, 'src/index.ts'))}`);
+  program = program.replace("from 'netrpc/prometheus'", `from ${JSON.stringify(join(root, 'src/server/prometheus-metrics.ts'))}`);
   for (const port of ['1234', '1235']) program = program.replaceAll(port, String(await freePort()));
   const file = join(dir, name);
   writeFileSync(file, program);

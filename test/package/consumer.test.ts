@@ -165,6 +165,33 @@ await server.close();
     });
   });
 
+  it('type-checks under strict nodenext with skipLibCheck off, without the optional peers (prom-client, tsx)', async () => {
+    writeFileSync(
+      join(esm, 'typed.ts'),
+      `import { z } from 'zod';
+import { defineService, dialHTTP, go, Server } from 'netrpc';
+import type { CallContext, DialOptions } from 'netrpc';
+const Kinds = defineService('Kinds', { Big: { args: z.object({ N: go.int64() }), reply: go.uint64() } });
+const server = new Server();
+server.register(Kinds, { Big: ({ N }: { N: bigint }, _ctx: CallContext) => (N < 0n ? -N : N) });
+const options: DialOptions = { codec: 'gob' };
+export const ready = dialHTTP('127.0.0.1:1', options).catch(() => undefined);
+`,
+    );
+    writeFileSync(
+      join(esm, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(repoRoot, 'node_modules', '@types')] },
+        files: ['typed.ts'],
+      }),
+    );
+    expect(existsSync(join(esm, 'node_modules', 'prom-client'))).toBe(false);
+    const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = await command(esm, process.execPath, [tsc, '-p', '.']);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
   it("serves the README's services.ts in a default CommonJS project: asks for tsx first, then serves Greeter once", async () => {
     writeFileSync(join(cjs, 'services.ts'), README_SERVICES);
     const withoutTsx = await command(cjs, 'npx', ['rpc-serve', '--port', '0', './services.ts']);
