@@ -73,6 +73,14 @@ export interface ListenOptions {
   readonly port?: number;
   /** Host or address; default `127.0.0.1`. */
   readonly host?: string;
+  /** A Unix socket path to listen on instead of a TCP port. */
+  readonly path?: string;
+  /**
+   * Plain-TCP peers on this listener: a codec name pins it (every socket
+   * speaks that codec from its first byte, no HTTP, no detection), false
+   * serves HTTP only. Default: the server's `plain` option.
+   */
+  readonly plain?: false | string;
 }
 
 function destroyOnError(this: Duplex): void {
@@ -114,6 +122,8 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
   /** Answers what is not CONNECT; it never listens, so the front bounds its sockets. */
   private readonly httpFallback: http.Server;
   private netServer: net.Server | undefined;
+  /** The opening rules of the listener (its plain-TCP pin), set by listen(). */
+  private listenerRules: OpeningRules;
   private tlsFront: TlsFront | undefined;
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
@@ -129,7 +139,9 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
     const { path, maxHeadBytes, defaultCodec, authorize } = this.options;
-    this.openingRules = { path, maxHeadBytes, defaultCodec, authorize, codecNames: [...this.codecs.keys()], isClosing: () => this.draining };
+    const plain = this.options.plain ? 'detect' : false;
+    this.openingRules = { path, maxHeadBytes, defaultCodec, authorize, plain, codecNames: [...this.codecs.keys()], isClosing: () => this.draining };
+    this.listenerRules = this.openingRules;
     this.httpFallback = createHttpFallback(this.routes);
     this.addHttpRoute(guardRoute(debugRoute(this), this.options.debugPath, this.options.authorize));
     for (const route of probeRoutes(this, this.options.probes, this.options.authorize)) this.addHttpRoute(route);
@@ -197,11 +209,17 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
    * the `tls` option every socket is counted and given its deadline before
    * its TLS handshake starts. It rejects with RPC_LISTEN when the address
    * cannot be bound (Node's error, such as EADDRINUSE, as `cause`); the
-   * server may then listen again.
+   * server may then listen again. On a Unix socket (`path`) it resolves
+   * with `{ address: path, family: 'unix', port: 0 }`. Plain-TCP peers are
+   * served as the `plain` option and the listener's pin say (ListenOptions).
    */
   listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
-    const { port = 0, host = '127.0.0.1' } = typeof options === 'number' ? { port: options } : options;
+    const { port = 0, host = '127.0.0.1', path: socketPath, plain } = typeof options === 'number' ? { port: options } : options;
     if (this.netServer) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, 'rpc: server is already listening'));
+    if (typeof plain === 'string' && !this.codecs.has(plain)) {
+      return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: cannot pin the listener to codec ${plain}: this server offers ${this.codecNames().join(', ')}`));
+    }
+    this.listenerRules = plain === undefined ? this.openingRules : { ...this.openingRules, plain };
     const { tls: tlsOptions, handshakeTimeoutMs } = this.options;
     if (tlsOptions) this.tlsFront = new TlsFront(tlsOptions, handshakeTimeoutMs, (secure, raw) => this.secured(secure, raw));
     const netServer = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
@@ -209,13 +227,16 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
     return new Promise((resolve, reject) => {
       const fail = (err: Error): void => {
         this.netServer = undefined;
-        reject(fromListenError(err, host, port));
+        reject(fromListenError(err, socketPath ?? host, socketPath === undefined ? port : undefined));
+      };
+      const listening = (): void => {
+        netServer.removeListener('error', fail);
+        const bound = netServer.address();
+        resolve(typeof bound === 'string' ? { address: bound, family: 'unix', port: 0 } : (bound as AddressInfo));
       };
       netServer.once('error', fail);
-      netServer.listen(port, host, () => {
-        netServer.removeListener('error', fail);
-        resolve(netServer.address() as AddressInfo);
-      });
+      if (socketPath !== undefined) netServer.listen(socketPath, listening);
+      else netServer.listen(port, host, listening);
     });
   }
 
@@ -234,7 +255,10 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
   }
 
   private accept(socket: Socket): void {
-    if (!this.tlsFront) return this.handleSocket(socket);
+    if (!this.tlsFront) {
+      if (this.admit(socket, true)) this.readHead(socket, this.options.handshakeTimeoutMs, this.listenerRules);
+      return;
+    }
     if (!this.admit(socket, false)) return;
     this.phases.enter(socket, 'tls', this.options.handshakeTimeoutMs);
     this.tlsFront.start(socket);
@@ -248,13 +272,13 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
       secure.destroy();
       return;
     }
-    this.readHead(secure, left);
+    this.readHead(secure, left, this.listenerRules);
   }
 
-  private readHead(socket: Socket, ms: number): void {
-    socket.setNoDelay(true);
+  private readHead(socket: Socket, ms: number, rules = this.openingRules): void {
+    socket.setNoDelay?.(true);
     this.phases.enter(socket, 'head', ms);
-    readOpening(socket, this.openingRules, (opening) => this.opened(socket, opening));
+    readOpening(socket, rules, (opening) => this.opened(socket, opening));
   }
 
   /**
@@ -267,6 +291,15 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
       case 'rpc':
         this.phases.release(socket);
         this.serveConn(socket, { codec: opening.codec, headers: opening.headers, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
+        return;
+      case 'plain':
+        this.phases.release(socket);
+        this.serveConn(socket, { codec: opening.codec, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
+        return;
+      case 'dropped':
+        this.phases.release(socket);
+        this.telemetry.refused(socket, undefined, '', opening.reason);
+        socket.destroy();
         return;
       case 'http':
         this.phases.enter(socket, 'http', this.options.handshakeTimeoutMs);
