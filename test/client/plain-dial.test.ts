@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dial } from '../../src/client/dial.js';
 import { newClient } from '../../src/client/new-client.js';
 import { dialHTTP } from '../../src/client/dial-http.js';
+import { connectPool, dialReconnecting } from '../../src/client/pool.js';
 import { demoServices } from '../../src/demo/services.js';
 import { ErrorCode, RpcError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';
@@ -77,6 +78,48 @@ describe('dial → netrpc server, plain TCP on its HTTP port', () => {
     await own.close();
     expect(await running).toBe(300);
     await client.close();
+  });
+});
+
+describe('pools over plain TCP', () => {
+  it('connectPool mixes tcp://, unix: and HTTP endpoints; the plain option dials host:port plain', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'netrpc-unix-')), 'rpc.sock');
+    const a = demoServer();
+    const b = demoServer();
+    const c = demoServer({ plain: false });
+    const { port: pa } = await a.listen({ port: 0, plain: 'json' });
+    await b.listen({ path });
+    const { port: pc } = await c.listen({ port: 0 });
+    try {
+      await using pool = connectPool([`tcp://127.0.0.1:${pa}`, `unix:${path}`, `127.0.0.1:${pc}`], { codec: 'json', strategy: 'round-robin' });
+      await expect.poll(() => pool.status().map((s) => s.state)).toEqual(['ready', 'ready', 'ready']);
+      const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => pool.call('Arith.Multiply', { A: i, B: 2 })));
+      expect(replies).toEqual(Array.from({ length: 30 }, (_, i) => i * 2));
+      for (const server of [a, b, c]) {
+        expect(server.connectionCount).toBe(1);
+        const multiply = server.report().services.find((x) => x.name === 'Arith')!.methods.find((m) => m.name === 'Multiply')!;
+        expect(multiply.calls).toBe(10); // round-robin over three ready endpoints
+      }
+
+      await using plainPool = dialReconnecting(`127.0.0.1:${pa}`, { plain: true, codec: 'json' });
+      expect(await plainPool.call('Echo.Upper', 'pool')).toBe('POOL');
+      expect(a.connectionCount).toBe(2);
+    } finally {
+      await Promise.all([a.close(0), b.close(0), c.close(0)]);
+    }
+  });
+
+  it('dialReconnecting over tcp:// reconnects after the server drops the connection', async () => {
+    const server = demoServer();
+    const { port } = await server.listen({ port: 0 });
+    try {
+      await using pool = dialReconnecting(`tcp://127.0.0.1:${port}`, { codec: 'gob', minBackoffMs: 10 });
+      expect(await pool.call('Arith.Add', { A: 1, B: 2 })).toBe(3);
+      for (const s of [...(server as unknown as { connections: Set<{ destroy(): void }> }).connections]) s.destroy();
+      await expect.poll(async () => pool.call('Arith.Add', { A: 2, B: 2 }, { idempotent: true }).catch(() => undefined)).toBe(4);
+    } finally {
+      await server.close(0);
+    }
   });
 });
 
