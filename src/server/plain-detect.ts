@@ -4,8 +4,9 @@
  * 1. Second byte 0xff after a first byte 0x01–0x7f, or a first byte
  *    0xf8–0xff: gob. A gob stream starts with a message length (a gob
  *    uint: one byte below 0x80, or 0xff–0xf8 giving the count of length
- *    bytes that follow) and then the first message's type id, negative
- *    for a type definition (-65 is `ff 81`); Go's rpc.Dial sends
+ *    bytes that follow) and then the first message's type id, a gob int
+ *    that takes `ff` and a byte from 64 up (-65, the definition of the
+ *    first user type, is `ff 81`); Go's rpc.Dial sends
  *    `2f ff 81 03 01 01 07 "Request"`. 0xff never occurs in UTF-8 text or
  *    an HTTP method, so this cannot take an HTTP or JSON peer.
  * 2. 0x93, 0x94, 0xdc or 0xdd first (a msgpack array of 3 or 4 elements,
@@ -17,8 +18,8 @@
  *    ends is an empty HTTP head, so HTTP.
  * Two bytes decide every case but leading whitespace, which is skipped
  * (up to `maxBytes`). A peer whose first bytes fit another rule than its
- * codec (a gob stream that does not start with a type definition, JSON
- * with a byte-order mark) needs a listener pinned to its codec.
+ * codec (a gob stream whose first type id fits one byte, JSON with a
+ * byte-order mark) needs a listener pinned to its codec.
  */
 
 /** PlainCodecName is a codec a plain-TCP peer can be detected speaking. */
