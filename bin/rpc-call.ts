@@ -7,6 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { parseAddress } from '../src/client/address.js';
 import { dialHTTP } from '../src/client/dial-http.js';
+import { dial } from '../src/client/dial.js';
+import { isPlainAddress, parsePlainAddress } from '../src/client/plain-address.js';
 import { parseCommandLine, UsageError, usageText } from '../src/cli/command-line.js';
 import { durationFlag } from '../src/cli/flag-values.js';
 import { formatListing, listServices } from '../src/cli/service-listing.js';
@@ -19,7 +21,9 @@ import { DEFAULT_DEBUG_PATH } from '../src/connect-wire.js';
 const USAGE = `Usage: rpc-call [options] HOST:PORT Service.Method ['<json args>' | -]
        rpc-call [options] HOST:PORT --list
 
-HOST:PORT may be written https://HOST:PORT to call a server over TLS.
+HOST:PORT may be written https://HOST:PORT to call a server over TLS, or
+tcp://HOST:PORT, tls://HOST:PORT or unix:/PATH to call over plain TCP (no
+HTTP CONNECT: what Go's rpc.Dial and jsonrpc.Dial reach).
 
 Call one method of a net/rpc server (netrpc or Go) and print the reply as
 JSON. The argument is one JSON value; '-' reads it from standard input;
@@ -29,6 +33,8 @@ without it the method gets no argument. DURATION is in Go's form
 Options:
   --codec NAME       auto (default), gob, json or msgpack. auto speaks msgpack
                      to a netrpc server and gob to a Go rpc.HandleHTTP server
+                     (with plain TCP auto means gob, as Go's rpc.Dial)
+  --plain            plain TCP to HOST:PORT, as a tcp:// address
   --path PATH        CONNECT path (default /_goRPC_)
   --header 'K: V'    extra CONNECT request header; repeatable
   --token-file FILE  send 'Authorization: Bearer <token>', the token read from
@@ -54,6 +60,7 @@ Examples:
   echo '"hello"' | rpc-call --codec json 127.0.0.1:1234 Echo.Upper -
   rpc-call --header 'Authorization: Bearer s3cret' 127.0.0.1:1234 Echo.Echo '[1,2]'
   rpc-call 127.0.0.1:1234 --list
+  rpc-call --codec json tcp://127.0.0.1:1234 Arith.Add '{"A":1,"B":2}'
   RPC_TOKEN=s3cret rpc-call --tls-ca ca.pem https://rpc.internal:1234 Echo.Upper '"x"'
 `;
 
@@ -114,6 +121,7 @@ async function main(): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       proxy: { type: 'string' },
+      plain: { type: 'boolean', default: false },
       version: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
@@ -137,11 +145,21 @@ async function main(): Promise<void> {
   }
   const [address, method, argText, ...extra] = positionals;
   if (address === undefined) usage('missing HOST:PORT');
+  const plain = values.plain || isPlainAddress(address);
   let endpoint;
   try {
-    endpoint = parseAddress(address);
+    if (plain) {
+      const target = parsePlainAddress(address);
+      if (target.kind === 'unix') {
+        if (values.list) usage('--list reads the HTTP debug page: give HOST:PORT');
+        endpoint = undefined;
+      } else endpoint = target.tls ? { ...target.endpoint, secure: true } : target.endpoint;
+    } else endpoint = parseAddress(address);
   } catch (err) {
     usage((err as Error).message);
+  }
+  if (plain && (values.path !== undefined || values.header.length > 0 || values['token-file'] !== undefined)) {
+    usage('--path, --header and --token-file need HTTP CONNECT; plain TCP sends no headers');
   }
 
   if ((values['tls-cert'] === undefined) !== (values['tls-key'] === undefined)) usage('--tls-cert and --tls-key go together');
@@ -162,6 +180,7 @@ async function main(): Promise<void> {
 
   if (values.list) {
     if (method !== undefined) usage('--list takes only HOST:PORT');
+    if (!endpoint) usage('--list reads the HTTP debug page: give HOST:PORT');
     try {
       const listing = await listServices({
         host: endpoint.host,
@@ -183,15 +202,22 @@ async function main(): Promise<void> {
   const args = readArgs(argText);
   let reply: unknown;
   try {
-    const client = await dialHTTP(address, {
-      codec: values.codec,
-      path: values.path,
-      headers,
-      connectTimeout: timeout,
-      ...(token ? { token } : {}),
-      ...(tls ? { tls } : {}),
-      ...(values.proxy !== undefined ? { proxy: values.proxy } : {}),
-    });
+    const client = plain
+      ? await dial(isPlainAddress(address) ? address : `tcp://${address}`, {
+          codec: values.codec === 'auto' ? 'gob' : values.codec,
+          connectTimeout: timeout,
+          ...(tls ? { tls } : {}),
+          ...(values.proxy !== undefined ? { proxy: values.proxy } : {}),
+        })
+      : await dialHTTP(address, {
+          codec: values.codec,
+          path: values.path,
+          headers,
+          connectTimeout: timeout,
+          ...(token ? { token } : {}),
+          ...(tls ? { tls } : {}),
+          ...(values.proxy !== undefined ? { proxy: values.proxy } : {}),
+        });
     try {
       reply = await client.call(method, args, { timeout });
     } finally {

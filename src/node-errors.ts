@@ -19,14 +19,15 @@ export function fromSocketError(err: unknown, during: 'dial' | 'io'): RpcError {
 }
 
 /**
- * fromListenError maps a failure of `net.Server.listen` on host:port to
+ * fromListenError maps a failure of `net.Server.listen` on host:port (or
+ * a Unix socket path, port undefined) to
  * RPC_LISTEN, saying what the usual causes mean (Node's error is the
  * `cause`, its `code` there: EADDRINUSE, EACCES, EADDRNOTAVAIL, ...).
  */
-export function fromListenError(err: unknown, host: string, port: number): RpcError {
+export function fromListenError(err: unknown, host: string, port: number | undefined): RpcError {
   if (err instanceof RpcError) return err;
   const sysCode = (err as { code?: unknown } | null)?.code;
-  const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  const where = port === undefined ? host : host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
   const why =
     sysCode === 'EADDRINUSE'
       ? 'the address is already in use (another process listens there; pick another port or stop it)'

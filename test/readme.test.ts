@@ -75,6 +75,7 @@ const runners: Record<string, (source: string, name: string) => Promise<void>> =
     await runProgram(source, name, dir, { RPC_TOKEN: 'from-the-environment' });
   },
   'pool.mts': runProgram,
+  'plain-tcp.mts': runProgram,
   'line-codec.mts': runProgram,
   'client.mts': async (source, name) => {
     // The README's two commands: rpc-gen on a Go rpc.HandleHTTP server's package, then the client against that server.

@@ -1,14 +1,11 @@
 import type { ConnectionOptions } from 'node:tls';
-import { builtinCodecs } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
-import { ErrorCode, RpcError } from '../errors.js';
 import { DEFAULT_RPC_PATH } from '../connect-wire.js';
 import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { parseAddress } from './address.js';
-import { Client } from './client.js';
+import type { Client } from './client.js';
 import { connectHTTP } from './http-connect.js';
-import { startKeepalive } from './keepalive.js';
+import { clientOver, pickCodec } from './new-client.js';
 import { codecMismatchHint, exposeGobMismatch } from './unconfirmed-codec.js';
 
 /** DialOptions configure dialHTTP. */
@@ -63,17 +60,6 @@ export interface DialOptions {
   readonly keepaliveTimeoutMs?: number;
 }
 
-function pickCodec(codec: string | Codec | undefined): Codec {
-  if (codec === undefined) return builtinCodecs.find((c) => c.name === 'msgpack')!;
-  if (typeof codec !== 'string') return codec;
-  const found = builtinCodecs.find((c) => c.name === codec.toLowerCase());
-  if (!found) {
-    const names = builtinCodecs.map((c) => c.name).join(', ');
-    throw new RpcError(ErrorCode.InvalidArgument, `rpc: unknown codec ${JSON.stringify(codec)}; known: ${names}`);
-  }
-  return found;
-}
-
 /**
  * dialHTTP connects to an RPC server at `address` (`host:port` or
  * `http://host:port[/path]`) over HTTP CONNECT, like Go's rpc.DialHTTP,
@@ -88,7 +74,7 @@ function pickCodec(codec: string | Codec | undefined): Codec {
 export async function dialHTTP(address: string, options: DialOptions = {}): Promise<Client> {
   const endpoint = parseAddress(address);
   const auto = options.codec === 'auto';
-  let codec = pickCodec(auto ? 'msgpack' : options.codec);
+  let codec = pickCodec(auto ? 'msgpack' : options.codec, 'msgpack');
   const { socket, codecConfirmed: confirmed } = await connectHTTP({
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
@@ -100,26 +86,7 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     ...(options.proxy !== undefined ? { proxy: options.proxy } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  if (auto && !confirmed) codec = pickCodec('gob');
+  if (auto && !confirmed) codec = pickCodec('gob', 'gob');
   const unconfirmed = !confirmed && codec.name !== 'gob';
-  const clientCodec = codec.newClientCodec({
-    maxDepth: options.maxDepth ?? 100,
-    maxValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
-    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-  });
-  const keepaliveMs = options.keepaliveMs ?? 0;
-  if (keepaliveMs > 0) socket.setKeepAlive(true, keepaliveMs);
-  const client = new Client(
-    socket,
-    unconfirmed ? exposeGobMismatch(clientCodec) : clientCodec,
-    {
-      codecName: codec.name,
-      timeout: options.timeout ?? 0,
-      cancelOnServer: options.cancelOnServer ?? true,
-      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      protocolHint: unconfirmed ? codecMismatchHint(codec.name) : undefined,
-    },
-  );
-  if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? 10_000 });
-  return client;
+  return clientOver(socket, codec, options, unconfirmed ? { wrapCodec: exposeGobMismatch, protocolHint: codecMismatchHint(codec.name) } : {});
 }

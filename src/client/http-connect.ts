@@ -52,7 +52,7 @@ export interface ConnectedSocket {
 }
 
 /** Track is told of every socket a dial opens, so a timeout can destroy them all. */
-type Track = (socket: Socket) => void;
+export type Track = (socket: Socket) => void;
 
 /** openTcp connects to host:port and resolves once connected. */
 function openTcp(host: string, port: number, track: Track): Promise<Socket> {
@@ -157,7 +157,7 @@ interface DialLimits {
  * the attempt fails; on a timeout, an abort or a failure every socket it
  * opened is destroyed.
  */
-function withinDeadline<T>(what: string, limits: DialLimits, attempt: (track: Track) => Promise<T>, explain: (err: unknown) => unknown): Promise<T> {
+export function withinDeadline<T>(what: string, limits: DialLimits, attempt: (track: Track) => Promise<T>, explain: (err: unknown) => unknown): Promise<T> {
   const sockets: Socket[] = [];
   const track: Track = (s) => void sockets.push(s);
   const destroyAll = (): void => sockets.forEach((s) => s.destroy());

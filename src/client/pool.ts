@@ -6,6 +6,8 @@ import { CallBound } from './call-bound.js';
 import type { CallOptions } from '../call-options.js';
 import type { Client } from './client.js';
 import { dialHTTP } from './dial-http.js';
+import { dial as dialPlain } from './dial.js';
+import { isPlainAddress } from './plain-address.js';
 import type { DialOptions } from './dial-http.js';
 import type { ResolvedAddress } from './dns-resolve.js';
 import { isDnsTarget, parseDnsTarget } from './dns-target.js';
@@ -37,6 +39,12 @@ export interface PoolOptions extends DialOptions {
   readonly retryBudget?: RetryBudgetOptions | false;
   /** How often `dns:` addresses are looked up again, in ms (sooner when their TTL runs out). Default 30 000. */
   readonly reresolveMs?: number;
+  /**
+   * Dial every endpoint over plain TCP (see dial: no HTTP CONNECT; gob
+   * unless `codec` names another), `dns:` ones included. Without it only
+   * `tcp://`, `tls://` and `unix:` addresses are dialed plain.
+   */
+  readonly plain?: boolean;
 }
 
 /** PoolCallOptions are CallOptions plus whether the call may be repeated. */
@@ -248,9 +256,10 @@ export class Pool implements EndpointHost {
   dial(ep: PoolEndpoint): Promise<Client> {
     const options = { keepaliveMs: DEFAULT_POOL_KEEPALIVE_MS, ...this.options };
     const tls = options.tls;
-    if (!tls || !ep.hostname) return dialHTTP(ep.address, options);
+    const connect = options.plain || isPlainAddress(ep.address) ? dialPlain : dialHTTP;
+    if (!tls || !ep.hostname) return connect(ep.address, options);
     // A resolved address is dialed by IP: the certificate is checked against the DNS name.
-    return dialHTTP(ep.address, { ...options, tls: { servername: ep.hostname, ...(typeof tls === 'object' ? tls : {}) } });
+    return connect(ep.address, { ...options, tls: { servername: ep.hostname, ...(typeof tls === 'object' ? tls : {}) } });
   }
 
   /** @internal An endpoint failed: its name may have moved, look it up again soon. */
@@ -334,7 +343,9 @@ export class Pool implements EndpointHost {
 /**
  * connectPool starts connecting to every address and returns the pool at
  * once; calls wait for a connection while one is being made. An address is
- * `host:port` or `http(s)://` (dialed with `options` as dialHTTP would), or
+ * `host:port` or `http(s)://` (dialed with `options` as dialHTTP would),
+ * `tcp://host:port`, `tls://host:port` or `unix:/path` (plain TCP, dialed
+ * as dial would; `options.plain` dials every endpoint so), or
  * a DNS name to follow: `dns:///name:port`, `dns://SERVER:PORT/name:port`,
  * `dns+srv:///_service._tcp.name` (see DnsTarget).
  *

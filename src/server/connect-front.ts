@@ -13,7 +13,7 @@ import type { ResolvedServerOptions } from './options.js';
 import { refuseSocket } from './refuse-socket.js';
 import type { ServerTelemetry } from './server-telemetry.js';
 import { answerConnect, readOpening } from './socket-opening.js';
-import type { Opening, OpeningRules, RpcOpening } from './socket-opening.js';
+import type { Opening, OpeningRules, PlainOpening, RpcOpening } from './socket-opening.js';
 import { SocketPhases } from './socket-phases.js';
 import type { OpenSockets } from './socket-phases.js';
 import { TlsFront } from './tls-front.js';
@@ -24,6 +24,14 @@ export interface ListenOptions {
   readonly port?: number;
   /** Host or address; default `127.0.0.1`. */
   readonly host?: string;
+  /** A Unix socket path to listen on instead of a TCP port. */
+  readonly path?: string;
+  /**
+   * Plain-TCP peers on this listener: a codec name pins it (every socket
+   * speaks that codec from its first byte, no HTTP, no detection), false
+   * serves HTTP only. Default: the server's `plain` option.
+   */
+  readonly plain?: false | string;
 }
 
 /** FrontHost is what the front needs from its server: settings, state, and where RPC sockets go. */
@@ -36,8 +44,8 @@ export interface FrontHost {
   readonly draining: boolean;
   /** Open RPC connections; each takes a maxConnections slot. */
   readonly connectionCount: number;
-  /** serveRpc takes over a socket whose opening asked for RPC; the front holds it no longer. */
-  serveRpc(socket: Duplex, opening: RpcOpening): void;
+  /** serveRpc takes over a socket whose opening asked for RPC (a CONNECT, or plain TCP); the front holds it no longer. */
+  serveRpc(socket: Duplex, opening: RpcOpening | PlainOpening): void;
 }
 
 function destroyOnError(this: Duplex): void {
@@ -59,10 +67,13 @@ export class ConnectFront {
   private readonly httpFallback: http.Server;
   private netServer: net.Server | undefined;
   private tlsFront: TlsFront | undefined;
+  /** The opening rules of the listener (its plain-TCP pin), set by listen(). */
+  private listenerRules: OpeningRules;
 
   /** `rules` decide how a socket opens (see socket-opening.ts). */
   constructor(private readonly host: FrontHost, private readonly rules: OpeningRules) {
     this.httpFallback = createHttpFallback(this.routes);
+    this.listenerRules = rules;
   }
 
   /** addHttpRoute adds a handler for non-CONNECT requests, tried before the 405 answer. */
@@ -76,11 +87,18 @@ export class ConnectFront {
    * deadline before its TLS handshake starts. It rejects with RPC_LISTEN
    * when the address cannot be bound (Node's error as `cause`), after
    * which it may be called again; with RPC_INVALID_ARGUMENT when already
-   * listening.
+   * listening or pinned to a codec the server does not offer. On a Unix
+   * socket (`path`) it resolves with `{ address: path, family: 'unix',
+   * port: 0 }`. Plain-TCP peers are served as the `plain` option and the
+   * listener's pin say (ListenOptions).
    */
   listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
-    const { port = 0, host = '127.0.0.1' } = typeof options === 'number' ? { port: options } : options;
+    const { port = 0, host = '127.0.0.1', path: socketPath, plain } = typeof options === 'number' ? { port: options } : options;
     if (this.netServer) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, 'rpc: server is already listening'));
+    if (typeof plain === 'string' && !this.rules.codecNames.includes(plain)) {
+      return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: cannot pin the listener to codec ${plain}: this server offers ${this.rules.codecNames.join(', ')}`));
+    }
+    this.listenerRules = plain === undefined ? this.rules : { ...this.rules, plain };
     const { tls: tlsOptions, handshakeTimeoutMs } = this.host.options;
     if (tlsOptions) this.tlsFront = new TlsFront(tlsOptions, handshakeTimeoutMs, (secure, raw) => this.secured(secure, raw));
     const netServer = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket));
@@ -88,13 +106,16 @@ export class ConnectFront {
     return new Promise((resolve, reject) => {
       const fail = (err: Error): void => {
         this.netServer = undefined;
-        reject(fromListenError(err, host, port));
+        reject(fromListenError(err, socketPath ?? host, socketPath === undefined ? port : undefined));
+      };
+      const listening = (): void => {
+        netServer.removeListener('error', fail);
+        const bound = netServer.address();
+        resolve(typeof bound === 'string' ? { address: bound, family: 'unix', port: 0 } : (bound as AddressInfo));
       };
       netServer.once('error', fail);
-      netServer.listen(port, host, () => {
-        netServer.removeListener('error', fail);
-        resolve(netServer.address() as AddressInfo);
-      });
+      if (socketPath !== undefined) netServer.listen(socketPath, listening);
+      else netServer.listen(port, host, listening);
     });
   }
 
@@ -154,7 +175,10 @@ export class ConnectFront {
   }
 
   private accept(socket: Socket): void {
-    if (!this.tlsFront) return this.handleSocket(socket);
+    if (!this.tlsFront) {
+      if (this.admit(socket, true)) this.readHead(socket, this.host.options.handshakeTimeoutMs, this.listenerRules);
+      return;
+    }
     if (!this.admit(socket, false)) return;
     this.phases.enter(socket, 'tls', this.host.options.handshakeTimeoutMs);
     this.tlsFront.start(socket);
@@ -168,13 +192,13 @@ export class ConnectFront {
       secure.destroy();
       return;
     }
-    this.readHead(secure, left);
+    this.readHead(secure, left, this.listenerRules);
   }
 
-  private readHead(socket: Socket, ms: number): void {
-    socket.setNoDelay(true);
+  private readHead(socket: Socket, ms: number, rules = this.rules): void {
+    socket.setNoDelay?.(true);
     this.phases.enter(socket, 'head', ms);
-    readOpening(socket, this.rules, (opening) => this.opened(socket, opening));
+    readOpening(socket, rules, (opening) => this.opened(socket, opening));
   }
 
   /**
@@ -185,8 +209,14 @@ export class ConnectFront {
   private opened(socket: Duplex, opening: Opening): void {
     switch (opening.kind) {
       case 'rpc':
+      case 'plain':
         this.phases.release(socket);
         this.host.serveRpc(socket, opening);
+        return;
+      case 'dropped':
+        this.phases.release(socket);
+        this.host.telemetry.refused(socket as Socket, undefined, '', opening.reason);
+        socket.destroy();
         return;
       case 'http':
         this.phases.enter(socket, 'http', this.host.options.handshakeTimeoutMs);

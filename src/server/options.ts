@@ -106,6 +106,16 @@ export interface ServerOptions {
   readonly probes?: ProbeAccess;
   /** Decides whether a CONNECT may proceed, before any codec byte is read. Default: everyone. */
   readonly authorize?: Authorize;
+  /**
+   * Serve plain-TCP RPC peers (Go's rpc.Dial, jsonrpc.Dial, msgpack-rpc)
+   * on the same port as HTTP, told apart by their first bytes (see
+   * plain-detect.ts). Default true without `authorize`, false with it: a
+   * plain peer sends no headers. Set true with `authorize` to let the hook
+   * decide on plain peers too (it sees no headers, the peer address and,
+   * over TLS with client certificates, `peerCertificateSubject`); a peer
+   * it refuses is closed unanswered.
+   */
+  readonly plain?: boolean;
   /** Serve over TLS with these options (cert, key, and optionally ca + requestCert for client certificates). */
   readonly tls?: TlsOptions & SecureContextOptions;
   /**
@@ -159,6 +169,7 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     health: options.health ?? true,
     probes: options.probes ?? 'guarded',
     authorize: options.authorize,
+    plain: options.plain ?? options.authorize === undefined,
     tls: options.tls,
     logger: options.logger,
     debugReport: options.debugReport,

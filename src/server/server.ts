@@ -10,7 +10,7 @@ import type { Codec } from '../codec/codec.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { ConnectFront } from './connect-front.js';
 import type { ListenOptions } from './connect-front.js';
-import type { RpcOpening } from './socket-opening.js';
+import type { PlainOpening, RpcOpening } from './socket-opening.js';
 import { ServerConnection } from './connection.js';
 import type { ConnectionHost } from './connection.js';
 import { debugRoute } from './debug-page.js';
@@ -104,7 +104,8 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
     const { path, maxHeadBytes, defaultCodec, authorize } = this.options;
-    this.front = new ConnectFront(this, { path, maxHeadBytes, defaultCodec, authorize, codecNames: [...this.codecs.keys()], isClosing: () => this.draining });
+    const plain = this.options.plain ? 'detect' : false;
+    this.front = new ConnectFront(this, { path, maxHeadBytes, defaultCodec, authorize, plain, codecNames: [...this.codecs.keys()], isClosing: () => this.draining });
     this.addHttpRoute(guardRoute(debugRoute(this), this.options.debugPath, this.options.authorize));
     for (const route of probeRoutes(this, this.options.probes, this.options.authorize)) this.addHttpRoute(route);
     if (this.options.health) this.registry.addBuiltin(HEALTH_SERVICE, this.health.service(), { types: HEALTH_TYPES });
@@ -171,7 +172,9 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
    * the `tls` option every socket is counted and given its deadline before
    * its TLS handshake starts. It rejects with RPC_LISTEN when the address
    * cannot be bound (Node's error, such as EADDRINUSE, as `cause`); the
-   * server may then listen again.
+   * server may then listen again. On a Unix socket (`path`) it resolves
+   * with `{ address: path, family: 'unix', port: 0 }`. Plain-TCP peers are
+   * served as the `plain` option and the listener's pin say (ListenOptions).
    */
   listen(options: ListenOptions | number = {}): Promise<AddressInfo> {
     return this.front.listen(options);
@@ -191,9 +194,10 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
     this.front.handleSocket(socket);
   }
 
-  /** @internal serveRpc serves a socket the front read a CONNECT for. */
-  serveRpc(socket: Duplex, opening: RpcOpening): void {
-    this.serveConn(socket, { codec: opening.codec, headers: opening.headers, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
+  /** @internal serveRpc serves a socket the front read a CONNECT (or a plain-TCP peer's first bytes) for. */
+  serveRpc(socket: Duplex, opening: RpcOpening | PlainOpening): void {
+    const headers = opening.kind === 'rpc' ? { headers: opening.headers } : {};
+    this.serveConn(socket, { codec: opening.codec, ...headers, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
   }
 
   /** hasCodec reports whether the server offers a codec of that name. */

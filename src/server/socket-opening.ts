@@ -7,6 +7,7 @@ import type { RequestHead } from '../http-head.js';
 import { runAuthorize } from './authorize.js';
 import type { Authorize } from './authorize.js';
 import { peerAddress } from './peer-address.js';
+import { classifyFirstBytes } from './plain-detect.js';
 import { looksLikeTlsHello, TLS_TO_PLAIN_BODY } from './wrong-transport.js';
 
 /**
@@ -18,9 +19,27 @@ import { looksLikeTlsHello, TLS_TO_PLAIN_BODY } from './wrong-transport.js';
  *   socket now carries `codec`;
  * - `http`: any other request, its head rewritten with CRLF line ends for
  *   Node's HTTP parser;
- * - `refused`: to be answered with `status` and closed.
+ * - `plain`: a plain-TCP RPC peer (no HTTP), its codec told by its first
+ *   bytes (see plain-detect.ts) or by the listener's pin;
+ * - `refused`: to be answered with `status` and closed;
+ * - `dropped`: to be closed unanswered (a plain peer the authorize hook
+ *   refused: it would not understand an HTTP answer).
  */
-export type Opening = RpcOpening | HttpOpening | RefusedOpening;
+export type Opening = RpcOpening | PlainOpening | HttpOpening | RefusedOpening | DroppedOpening;
+
+/** PlainOpening is a socket whose first byte already belongs to `codec` (no HTTP handshake). */
+export interface PlainOpening {
+  readonly kind: 'plain';
+  /** The codec's name; one the server offers. */
+  readonly codec: string;
+  readonly remoteAddress: string | undefined;
+}
+
+/** DroppedOpening is a socket to close without an answer, counted under `reason`. */
+export interface DroppedOpening {
+  readonly kind: 'dropped';
+  readonly reason: 'unauthorized' | 'forbidden';
+}
 
 /** RpcOpening is a socket that carries the named codec from its next byte on. */
 export interface RpcOpening {
@@ -58,6 +77,13 @@ export interface OpeningRules {
   readonly authorize: Authorize | undefined;
   /** isClosing reports whether the server stopped taking connections (checked after the authorize hook). */
   readonly isClosing: () => boolean;
+  /**
+   * Plain-TCP peers: `false` none (every socket is HTTP), `'detect'` told
+   * apart from HTTP by their first bytes, or a codec name: the listener
+   * is pinned to it, every socket is served with it at once. With an
+   * authorize hook a plain peer is served only once the hook allows it.
+   */
+  readonly plain: false | 'detect' | string;
 }
 
 /** OpeningDone receives the outcome; it is not called when the socket closes or the server closes first. */
@@ -76,10 +102,19 @@ const HTTP: HttpOpening = { kind: 'http' };
  * socket bounds the time) and decides: a CONNECT on the RPC path goes on
  * to {@link answerConnect}, a CONNECT elsewhere is refused 404, a head
  * that is not HTTP 400 and one too large 431, anything else is `http`.
+ * First bytes that name a plain-TCP codec (see plain-detect.ts) are put
+ * back and the socket goes to {@link answerPlain} when `rules.plain` is
+ * `'detect'` and the server offers that codec; otherwise they are refused
+ * 400 at once. With a codec name (a pinned listener) nothing is read and
+ * every socket goes to answerPlain.
  * A peer that ends its side before the head is complete is destroyed.
  * The socket is left paused.
  */
 export function readOpening(socket: Socket, rules: OpeningRules, done: OpeningDone): void {
+  if (rules.plain !== false && rules.plain !== 'detect') {
+    socket.pause();
+    return answerPlain(socket, rules.plain, rules, done);
+  }
   new OpeningReader(socket, rules, done);
 }
 
@@ -90,6 +125,8 @@ export function readOpening(socket: Socket, rules: OpeningRules, done: OpeningDo
 class OpeningReader {
   private readonly head: HeadBuffer;
   private firstChunk = true;
+  /** The first bytes while they do not yet tell plain TCP from HTTP; undefined once decided. */
+  private undecided: Buffer | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -97,6 +134,7 @@ class OpeningReader {
     private readonly done: OpeningDone,
   ) {
     this.head = new HeadBuffer(rules.maxHeadBytes);
+    this.undecided = Buffer.alloc(0);
     this.onData = this.onData.bind(this);
     this.onClose = this.onClose.bind(this);
     this.onEnd = this.onEnd.bind(this);
@@ -131,6 +169,26 @@ class OpeningReader {
         this.stopListening();
         return this.done(refused(400, TLS_TO_PLAIN_BODY));
       }
+    }
+    if (this.undecided) {
+      const first = Buffer.concat([this.undecided, chunk]);
+      const verdict = classifyFirstBytes(first, this.rules.maxHeadBytes);
+      if (verdict.kind === 'more') {
+        this.undecided = first;
+        return;
+      }
+      this.undecided = undefined;
+      if (verdict.kind === 'plain') {
+        this.stopListening();
+        if (this.rules.plain !== 'detect' || !this.rules.codecNames.includes(verdict.codec)) {
+          // Answered at once, rather than waiting for an HTTP head that never comes.
+          return this.done(refused(400, `plain-TCP RPC (${verdict.codec}) is not served here; use HTTP CONNECT ${this.rules.path}`));
+        }
+        this.socket.pause();
+        this.socket.unshift(first);
+        return answerPlain(this.socket, verdict.codec, this.rules, this.done);
+      }
+      chunk = first;
     }
     const scan = this.head.push(chunk);
     if (scan.state === 'partial') return;
@@ -169,6 +227,33 @@ function peerSubject(socket: Duplex): Readonly<Record<string, string | string[]>
   if (typeof tlsSocket.getPeerCertificate !== 'function' || !tlsSocket.authorized) return undefined;
   const cert = tlsSocket.getPeerCertificate();
   return cert && cert.subject ? (cert.subject as unknown as Record<string, string | string[]>) : undefined;
+}
+
+/**
+ * answerPlain finishes a plain-TCP opening: without an authorize hook the
+ * outcome is `plain` at once; with one, the hook sees no headers, the
+ * peer's address, path `""` and the TLS client certificate subject when
+ * there is one, and a refusal is `dropped` (unanswered: the peer speaks
+ * no HTTP). The socket stays paused; when it closed or the server began
+ * closing meanwhile it is destroyed instead.
+ */
+export function answerPlain(socket: Duplex, codec: string, rules: OpeningRules, done: OpeningDone): void {
+  const remoteAddress = peerAddress(socket);
+  const proceed = (): void => {
+    if (rules.isClosing() || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    done({ kind: 'plain', codec, remoteAddress });
+  };
+  const authorize = rules.authorize;
+  if (!authorize) return proceed();
+  const request = { headers: {}, remoteAddress, path: '', peerCertificateSubject: peerSubject(socket) };
+  runAuthorize(authorize, request, (refusal) => {
+    if (!refusal) return proceed();
+    if (socket.destroyed) return;
+    done({ kind: 'dropped', reason: refusal.status === 401 ? 'unauthorized' : 'forbidden' });
+  });
 }
 
 /** ConnectHead is the part of a CONNECT request on the RPC path that deciding needs. */

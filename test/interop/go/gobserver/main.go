@@ -1,6 +1,8 @@
 // Command gobserver is a stock Go net/rpc server: rpc.Register,
 // rpc.HandleHTTP and http.Serve, so it speaks gob over HTTP CONNECT on
 // /_goRPC_. It listens on 127.0.0.1:0 and prints "listening HOST:PORT".
+// With the argument "tcp" it serves plain TCP instead, with rpc.Accept
+// (what rpc.Dial reaches).
 // Replies carry a "Seen" text where the test needs to know exactly what
 // Go decoded.
 package main
@@ -10,6 +12,7 @@ import (
 	"fmt"
 	"log"
 	"net"
+	"os"
 	"net/http"
 	"net/rpc"
 	"strconv"
@@ -216,5 +219,9 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("listening %s\n", l.Addr())
+	if len(os.Args) > 1 && os.Args[1] == "tcp" {
+		rpc.Accept(l)
+		return
+	}
 	log.Fatal(http.Serve(l, nil))
 }

@@ -1,7 +1,9 @@
 // Command jsonserver is a Go net/rpc server speaking net/rpc/jsonrpc over
 // HTTP CONNECT: it hijacks CONNECT requests on /_goRPC_ the way
 // rpc.Server.ServeHTTP does, but serves the connection with
-// jsonrpc.ServeConn. It prints "listening HOST:PORT" once ready.
+// jsonrpc.ServeConn. It prints "listening HOST:PORT" once ready. With the
+// argument "tcp" it serves plain TCP instead: every accepted connection
+// goes to jsonrpc.ServeConn's codec (what jsonrpc.Dial reaches).
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"net/http"
 	"net/rpc"
 	"net/rpc/jsonrpc"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -109,5 +112,14 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("listening %s\n", l.Addr())
+	if len(os.Args) > 1 && os.Args[1] == "tcp" {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				log.Fatal(err)
+			}
+			go server.ServeCodec(jsonrpc.NewServerCodec(conn))
+		}
+	}
 	log.Fatal(http.Serve(l, nil))
 }

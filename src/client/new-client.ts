@@ -1,0 +1,88 @@
+import type { Duplex } from 'node:stream';
+import { builtinCodecs } from '../codec/builtin.js';
+import type { Codec } from '../codec/codec.js';
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
+import { ErrorCode, RpcError } from '../errors.js';
+import { Client } from './client.js';
+import { startKeepalive } from './keepalive.js';
+
+/** StreamClientOptions configure a client over a stream that is already open (see {@link newClient}). */
+export interface StreamClientOptions {
+  /** Wire format: `'gob'` (the default, as Go's rpc.NewClient), `'json'` (Go's jsonrpc.NewClient), `'msgpack'`, or a Codec object. */
+  readonly codec?: string | Codec;
+  /** Default per-call timeout in ms; 0 (the default) means none. */
+  readonly timeout?: number;
+  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  readonly cancelOnServer?: boolean;
+  /** Largest reply accepted, in bytes. Default 16 MiB. */
+  readonly maxMessageBytes?: number;
+  /** Most values one reply may decode to. Default 1 048 576. */
+  readonly maxMessageValues?: number;
+  /** Deepest nesting accepted in a reply. Default 100. */
+  readonly maxDepth?: number;
+  /** Ping the peer every this many ms (and TCP keepalive when the stream is a socket); 0 (the default) for none. */
+  readonly keepaliveMs?: number;
+  /** Time a ping may go unanswered before the connection counts as lost. Default 10 000. */
+  readonly keepaliveTimeoutMs?: number;
+}
+
+/**
+ * pickCodec finds a built-in codec by name (any case), or returns the
+ * Codec object given; undefined picks `fallback`. An unknown name throws
+ * RpcError (RPC_INVALID_ARGUMENT) listing the known ones.
+ */
+export function pickCodec(codec: string | Codec | undefined, fallback: string): Codec {
+  const wanted = codec ?? fallback;
+  if (typeof wanted !== 'string') return wanted;
+  const found = builtinCodecs.find((c) => c.name === wanted.toLowerCase());
+  if (!found) {
+    const names = builtinCodecs.map((c) => c.name).join(', ');
+    throw new RpcError(ErrorCode.InvalidArgument, `rpc: unknown codec ${JSON.stringify(wanted)}; known: ${names}`);
+  }
+  return found;
+}
+
+/** ClientBuild is how {@link clientOver} shapes the Client beyond the caller's options. */
+export interface ClientBuild {
+  /** Wraps the codec's client side (dialHTTP uses it to expose a gob answer to another codec). */
+  readonly wrapCodec?: (codec: ReturnType<Codec['newClientCodec']>) => ReturnType<Codec['newClientCodec']>;
+  readonly protocolHint?: string;
+}
+
+/**
+ * clientOver builds a Client speaking `codec` over an open stream, with
+ * the limits, timeout and keepalive of `options` (defaults as documented
+ * on StreamClientOptions).
+ */
+export function clientOver(stream: Duplex, codec: Codec, options: StreamClientOptions, build: ClientBuild = {}): Client {
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const clientCodec = codec.newClientCodec({
+    maxDepth: options.maxDepth ?? 100,
+    maxValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
+    maxMessageBytes,
+  });
+  const keepaliveMs = options.keepaliveMs ?? 0;
+  const socketLike = stream as Partial<{ setKeepAlive(on: boolean, ms: number): void }>;
+  if (keepaliveMs > 0) socketLike.setKeepAlive?.(true, keepaliveMs);
+  const client = new Client(stream, build.wrapCodec ? build.wrapCodec(clientCodec) : clientCodec, {
+    codecName: codec.name,
+    timeout: options.timeout ?? 0,
+    cancelOnServer: options.cancelOnServer ?? true,
+    maxMessageBytes,
+    protocolHint: build.protocolHint,
+  });
+  if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? 10_000 });
+  return client;
+}
+
+/**
+ * newClient is Go's rpc.NewClient / NewClientWithCodec: a Client over a
+ * stream that is already connected to a server speaking `options.codec`
+ * from its first byte (gob by default) — a socket you opened yourself, a
+ * child process's stdio pair, a stream pair in tests. The client owns the
+ * stream from then on: close() ends it. Throws RpcError
+ * (RPC_INVALID_ARGUMENT) for an unknown codec name.
+ */
+export function newClient(stream: Duplex, options: StreamClientOptions = {}): Client {
+  return clientOver(stream, pickCodec(options.codec, 'gob'), options);
+}
