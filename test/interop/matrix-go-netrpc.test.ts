@@ -13,8 +13,8 @@ import type { MatrixGoTypes, MatrixServer } from './matrix-netrpc.js';
 
 const haveGo = await requireGo();
 
-/** The transports netrpc's server is run over in this file (plain TCP joins here). */
-const transports: readonly MatrixTransport[] = ['http'];
+/** The transports netrpc's server is run over in this file: HTTP CONNECT and plain TCP on the same port. */
+const transports: readonly MatrixTransport[] = ['http', 'tcp'];
 const kinds = ['untyped', 'typed'] as const;
 const order = (name: string): number => matrixCases.findIndex((c) => c.name === name);
 

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Client } from '../../src/client/client.js';
+import { dial } from '../../src/client/dial.js';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import type { GoType } from '../../src/codec/go-type.js';
 import { defineService, implement } from '../../src/contract/contract.js';
@@ -20,10 +21,11 @@ export type MatrixGoTypes = Readonly<Record<string, GoType | null>>;
 
 /**
  * matrixDialers connects a netrpc client to a Matrix server per transport
- * and codec. Plain TCP joins with one entry here.
+ * and codec: HTTP CONNECT (Go's rpc.DialHTTP) and plain TCP (Go's rpc.Dial).
  */
 export const matrixDialers: Partial<Record<MatrixTransport, (address: string, codec: MatrixCodec) => Promise<Client>>> = {
   http: (address, codec) => dialHTTP(address, { codec }),
+  tcp: (address, codec) => dial(address, { codec }),
 };
 
 /** dialedTransports lists the transports netrpc clients can use in the matrix. */
