@@ -9,11 +9,6 @@ export function abortedError(what: string, signal: AbortSignal, unsent = false):
   return new RpcError(ErrorCode.Aborted, `rpc: ${what} aborted`, { cause: signal.reason, unsent });
 }
 
-/** throwIfAborted throws abortedError when `signal` has already fired; no signal never throws. */
-export function throwIfAborted(what: string, signal: AbortSignal | undefined, unsent = false): void {
-  if (signal?.aborted) throw abortedError(what, signal, unsent);
-}
-
 /**
  * untilAborted settles `work` as it settles, unless `signal` fires first:
  * then it rejects at once with abortedError (and `onAbort` runs, to free

@@ -1,3 +1,4 @@
+import { abortedError } from '../abort.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { timerDelay } from '../timer-delay.js';
 
@@ -31,7 +32,7 @@ export class CallBound {
 
   /** check throws the call's error when it was aborted or its deadline passed. */
   check(): void {
-    if (this.signal?.aborted) throw this.abortError();
+    if (this.signal?.aborted) throw this.abortError(this.signal);
     if (performance.now() >= this.deadline) throw this.timeoutError();
   }
 
@@ -41,7 +42,7 @@ export class CallBound {
     if (!this.signal && this.deadline === Infinity) return promise;
     return new Promise<T>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => finish(() => reject(this.abortError()));
+      const onAbort = (): void => finish(() => reject(this.abortError(this.signal!)));
       const finish = (settle: () => void): void => {
         clearTimeout(timer);
         this.signal?.removeEventListener('abort', onAbort);
@@ -70,8 +71,8 @@ export class CallBound {
     this.sent = true;
   }
 
-  private abortError(): RpcError {
-    return new RpcError(ErrorCode.Aborted, `rpc: ${this.serviceMethod} aborted`, { cause: this.signal?.reason, unsent: !this.sent });
+  private abortError(signal: AbortSignal): RpcError {
+    return abortedError(this.serviceMethod, signal, !this.sent);
   }
 
   private timeoutError(): RpcError {
