@@ -54,6 +54,21 @@ export function gobSliceDef(id: number, elem: number): Buffer {
   });
 }
 
+/** gobArrayDef defines `id` as [len]elem. */
+export function gobArrayDef(id: number, elem: number, len: number): Buffer {
+  return gobFrame((w) => {
+    w.writeInt(-id);
+    w.writeUint(1); // wireType.ArrayT
+    commonType(w, id);
+    w.writeUint(1);
+    w.writeInt(elem);
+    w.writeUint(1);
+    w.writeInt(len);
+    w.writeUint(0);
+    w.writeUint(0);
+  });
+}
+
 /** gobMapDef defines `id` as map[key]elem. */
 export function gobMapDef(id: number, key: number, elem: number): Buffer {
   return gobFrame((w) => {

@@ -23,7 +23,7 @@ import { ErrorCode, ProtocolError } from '../../src/errors.js';
 import { resolveServerOptions } from '../../src/server/options.js';
 import { builtinCodecs } from '../../src/codec/builtin.js';
 import { DEFAULT_MAX_MESSAGE_VALUES } from '../../src/codec/limits.js';
-import { GOB_INT, gobFrame, gobRequestHeader, gobSplitValue, gobStructDef, gobZeroFill, intFields, msgpackExt, msgpackRequest, splitGob } from './attacks.js';
+import { GOB_INT, gobArrayDef as arrayDef, gobFrame, gobSliceDef as sliceDef, gobRequestHeader, gobSplitValue, gobStructDef, gobZeroFill, intFields, msgpackExt, msgpackRequest, splitGob } from './attacks.js';
 import type { SplitContainer } from './attacks.js';
 import { encodeRequest, encodeResponse } from '../support/codec-messages.js';
 
@@ -135,38 +135,6 @@ function decodeFollowUp(): { bytes: Buffer; args: unknown } {
   const client = gobCodec.newClientCodec({ maxDepth: 100 });
   encodeRequest(client, 1, 'Echo.Echo', 0); // defines Request on this client's stream, as the header above did
   return { bytes: Buffer.from(encodeRequest(client, 2, 'Arith.Add', { A: 20, B: 22 })), args: { A: 20, B: 22 } };
-}
-
-function arrayDef(id: number, elem: number, len: number): Buffer {
-  return gobFrame((w) => {
-    w.writeInt(-id);
-    w.writeUint(1); // ArrayT
-    w.writeUint(1);
-    w.writeUint(2);
-    w.writeInt(id);
-    w.writeUint(0);
-    w.writeUint(1);
-    w.writeInt(elem);
-    w.writeUint(1);
-    w.writeInt(len);
-    w.writeUint(0);
-    w.writeUint(0);
-  });
-}
-
-function sliceDef(id: number, elem: number): Buffer {
-  return gobFrame((w) => {
-    w.writeInt(-id);
-    w.writeUint(2);
-    w.writeUint(1);
-    w.writeUint(2);
-    w.writeInt(id);
-    w.writeUint(0);
-    w.writeUint(1);
-    w.writeInt(elem);
-    w.writeUint(0);
-    w.writeUint(0);
-  });
 }
 
 /** countReads counts the gob reader's primitive reads while `body` runs. */

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
 import { measureGob } from '../../src/codec/gob/gob-codec.js';
-import { GobWriter } from '../../src/codec/gob/writer.js';
+import { gobFrame as frame, gobMapDef as mapDef, gobSliceDef as sliceDef } from './attacks.js';
 import { clientCodecOf, elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';
 import { encodeRequest } from '../support/codec-messages.js';
@@ -21,49 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-/** frame wraps a payload written by `fill` in a gob length prefix. */
-function frame(fill: (w: GobWriter) => void): Buffer {
-  const w = new GobWriter();
-  const s = w.beginLength();
-  fill(w);
-  w.endLength(s);
-  return Buffer.from(w.take());
-}
-
-/** sliceDef defines `id` as a slice of `elem`. */
-function sliceDef(id: number, elem: number): Buffer {
-  return frame((w) => {
-    w.writeInt(-id);
-    w.writeUint(2); // wireType.SliceT
-    w.writeUint(1); // CommonType
-    w.writeUint(2); // Id
-    w.writeInt(id);
-    w.writeUint(0);
-    w.writeUint(1); // Elem
-    w.writeInt(elem);
-    w.writeUint(0);
-    w.writeUint(0);
-  });
-}
-
-/** mapDef defines `id` as map[key]elem. */
-function mapDef(id: number, key: number, elem: number): Buffer {
-  return frame((w) => {
-    w.writeInt(-id);
-    w.writeUint(4); // wireType.MapT
-    w.writeUint(1); // CommonType
-    w.writeUint(2);
-    w.writeInt(id);
-    w.writeUint(0);
-    w.writeUint(1); // Key
-    w.writeInt(key);
-    w.writeUint(1); // Elem
-    w.writeInt(elem);
-    w.writeUint(0);
-    w.writeUint(0);
-  });
-}
 
 /**
  * header returns the frames of a valid request header (its type definition

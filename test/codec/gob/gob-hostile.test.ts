@@ -2,53 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
 import { measureGob } from '../../../src/codec/gob/framing.js';
-import { GobWriter } from '../../../src/codec/gob/writer.js';
+import { gobArrayDef as arrayDef, gobFrame as frame, gobSliceDef as sliceDef } from '../../hostile/attacks.js';
 import { ErrorCode, ProtocolError } from '../../../src/errors.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/gob-golden.json', import.meta.url), 'utf8')) as Record<string, string>;
-
-/** frame wraps a payload written by `fill` in a length prefix. */
-function frame(fill: (w: GobWriter) => void): Uint8Array {
-  const w = new GobWriter();
-  const s = w.beginLength();
-  fill(w);
-  w.endLength(s);
-  return w.take();
-}
-
-/** sliceDef defines `id` as a slice of `elem`. */
-function sliceDef(id: number, elem: number): Uint8Array {
-  return frame((w) => {
-    w.writeInt(-id);
-    w.writeUint(2); // SliceT
-    w.writeUint(1); // CommonType
-    w.writeUint(2); // Id
-    w.writeInt(id);
-    w.writeUint(0);
-    w.writeUint(1); // Elem
-    w.writeInt(elem);
-    w.writeUint(0);
-    w.writeUint(0);
-  });
-}
-
-/** arrayDef defines `id` as [len]elem. */
-function arrayDef(id: number, elem: number, len: number): Uint8Array {
-  return frame((w) => {
-    w.writeInt(-id);
-    w.writeUint(1); // ArrayT
-    w.writeUint(1);
-    w.writeUint(2);
-    w.writeInt(id);
-    w.writeUint(0);
-    w.writeUint(1);
-    w.writeInt(elem);
-    w.writeUint(1);
-    w.writeInt(len);
-    w.writeUint(0);
-    w.writeUint(0);
-  });
-}
 
 function expectProtocol(fn: () => unknown, code?: string): void {
   try {
