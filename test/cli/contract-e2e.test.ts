@@ -3,6 +3,7 @@ import { dialHTTP } from '../../src/client/dial-http.js';
 import { ServerError } from '../../src/errors.js';
 import { Inventory } from '../fixtures/inventory-contract.js';
 import { startCli } from './cli-process.js';
+import { rpcCall } from '../support/rpc-call-cli.js';
 import type { CliRun } from './cli-process.js';
 
 let serve: CliRun;
@@ -16,11 +17,6 @@ afterAll(() => {
   serve.child.kill('SIGKILL');
 });
 
-async function rpcCall(args: string[]): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const run = startCli('rpc-call', args);
-  const code = await run.exited;
-  return { code, stdout: run.stdout(), stderr: run.stderr() };
-}
 
 describe('one contract file, end to end', () => {
   it('is served by rpc-serve from the implementation module', () => {

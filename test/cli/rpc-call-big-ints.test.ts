@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startListeningProgram } from '../interop/go-process.js';
 import type { StartedServer } from '../interop/go-process.js';
 import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
-import { startCli } from './cli-process.js';
+import { rpcCall } from '../support/rpc-call-cli.js';
 
 const haveGo = await requireGo();
 
@@ -30,12 +30,6 @@ const targets: Target[] = [
   { codec: 'json', program: 'jsonserver', seenUint: (v) => v },
   { codec: 'msgpack', program: 'msgpackserver', seenUint: (v) => v },
 ];
-
-async function rpcCall(args: string[]): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const run = startCli('rpc-call', args);
-  const code = await run.exited;
-  return { code, stdout: run.stdout(), stderr: run.stderr() };
-}
 
 describe.skipIf(!haveGo)('rpc-call with integers beyond 2^53', () => {
   const servers = new Map<string, StartedServer>();

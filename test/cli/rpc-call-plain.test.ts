@@ -9,13 +9,7 @@ import { startDemoServer } from '../helpers.js';
 import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
 import { startListeningProgram } from '../interop/go-process.js';
 import type { StartedServer } from '../interop/go-process.js';
-import { startCli } from './cli-process.js';
-
-async function rpcCall(args: string[]): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const run = startCli('rpc-call', args);
-  const code = await run.exited;
-  return { code, stdout: run.stdout(), stderr: run.stderr() };
-}
+import { rpcCall } from '../support/rpc-call-cli.js';
 
 const haveGo = await requireGo();
 

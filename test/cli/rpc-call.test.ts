@@ -7,13 +7,7 @@ import { startDemoServer } from '../helpers.js';
 import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
 import { startListeningProgram } from '../interop/go-process.js';
 import type { StartedServer } from '../interop/go-process.js';
-import { startCli } from './cli-process.js';
-
-async function rpcCall(args: string[], stdin?: string): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const run = startCli('rpc-call', args, stdin === undefined ? {} : { stdin });
-  const code = await run.exited;
-  return { code, stdout: run.stdout(), stderr: run.stderr() };
-}
+import { rpcCall } from '../support/rpc-call-cli.js';
 
 let server: Server;
 let address: string;
@@ -35,7 +29,7 @@ describe('rpc-call', () => {
   });
 
   it('reads the argument from standard input with -', async () => {
-    const r = await rpcCall([address, 'Echo.Upper', '-'], '"shell"\n');
+    const r = await rpcCall([address, 'Echo.Upper', '-'], { stdin: '"shell"\n' });
     expect(r).toMatchObject({ code: 0, stdout: '"SHELL"\n' });
   });
 

@@ -5,17 +5,16 @@ import { makeTestPki } from '../support/tls-certs.js';
 import type { TestPki } from '../support/tls-certs.js';
 import { startCli } from './cli-process.js';
 import type { CliRun } from './cli-process.js';
+import { rpcCall as runRpcCall } from '../support/rpc-call-cli.js';
+import type { CliResult } from '../support/rpc-call-cli.js';
 
 let pki: TestPki;
 let serve: CliRun;
 let port: string;
 let tokenFile: string;
 
-async function rpcCall(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | string; stdout: string; stderr: string }> {
-  const run = startCli('rpc-call', args, { env: { RPC_TOKEN: '', ...env } });
-  const code = await run.exited;
-  return { code, stdout: run.stdout(), stderr: run.stderr() };
-}
+/** rpcCall runs rpc-call with RPC_TOKEN cleared, unless `env` sets it. */
+const rpcCall = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> => runRpcCall(args, { env: { RPC_TOKEN: '', ...env } });
 
 beforeAll(async () => {
   pki = await makeTestPki();

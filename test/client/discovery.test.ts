@@ -12,6 +12,7 @@ import { ErrorCode, RpcError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';
 import { requireDnsmasq, startDnsmasq } from '../support/dnsmasq.js';
 import type { TestDns } from '../support/dnsmasq.js';
+import { waitFor as pollUntil } from '../support/wait-for.js';
 
 const haveDnsmasq = await requireDnsmasq();
 
@@ -60,13 +61,8 @@ function track(pool: Pool): Pool {
   return pool;
 }
 
-async function waitFor(predicate: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+/** waitFor polls `predicate` every 20 ms until it holds, for up to `ms`. */
+const waitFor = (predicate: () => boolean, ms = 10_000): Promise<void> => pollUntil(predicate, ms, { everyMs: 20 });
 
 const addresses = (pool: Pool): string[] => pool.status().filter((s) => s.state !== 'draining').map((s) => s.address).sort();
 

@@ -14,6 +14,7 @@ import type { CliRun } from '../cli/cli-process.js';
 import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
 import { startListeningProgram } from '../interop/go-process.js';
 import type { StartedServer } from '../interop/go-process.js';
+import { waitFor as pollUntil } from '../support/wait-for.js';
 
 const haveGo = await requireGo();
 const LISTENING = /listening on (127\.0\.0\.1:\d+)/;
@@ -36,13 +37,8 @@ async function serve(): Promise<{ run: CliRun; address: string }> {
   return { run, address: address! };
 }
 
-async function waitFor(predicate: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(20);
-  }
-}
+/** waitFor polls `predicate` every 20 ms until it holds, for up to `ms`. */
+const waitFor = (predicate: () => boolean, ms = 10_000): Promise<void> => pollUntil(predicate, ms, { everyMs: 20 });
 
 describe('keepalive', () => {
   it('fails the pending calls of a frozen (SIGSTOPped) server with RPC_CONNECTION_LOST', async () => {

@@ -12,28 +12,13 @@ import { dial } from '../../src/client/dial.js';
 import { newClient } from '../../src/client/new-client.js';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { connectPool, dialReconnecting } from '../../src/client/pool.js';
-import { demoServices } from '../../src/demo/services.js';
 import { ErrorCode, RpcError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';
-import type { ServerOptions } from '../../src/server/options.js';
 import { freePort, startDemoServer } from '../helpers.js';
 import { makeTestPki } from '../support/tls-certs.js';
 import type { TestPki } from '../support/tls-certs.js';
-
-async function rejection(p: Promise<unknown>): Promise<RpcError> {
-  const err = await p.then(
-    () => new Error('expected a rejection'),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(RpcError);
-  return err as RpcError;
-}
-
-function demoServer(options: ServerOptions = {}): Server {
-  const server = new Server(options);
-  for (const s of demoServices()) server.register(s);
-  return server;
-}
+import { demoServer } from '../support/demo-server.js';
+import { rpcRejection as rejection } from '../support/rejection.js';
 
 describe('dial → netrpc server, plain TCP on its HTTP port', () => {
   let server: Server;

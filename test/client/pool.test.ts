@@ -5,6 +5,7 @@ import { connectPool, dialReconnecting } from '../../src/client/pool.js';
 import type { Pool } from '../../src/client/pool.js';
 import { ErrorCode, RpcError, ServerError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';
+import { waitFor } from '../support/wait-for.js';
 
 interface Backend {
   server: Server;
@@ -38,14 +39,6 @@ async function startBackend(name: string, port = 0): Promise<Backend> {
   backend.port = addr.port;
   backend.address = `127.0.0.1:${addr.port}`;
   return backend;
-}
-
-async function waitFor(predicate: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
 }
 
 let cleanup: (() => Promise<unknown>)[] = [];

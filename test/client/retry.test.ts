@@ -13,6 +13,8 @@ import { backoffBound, backoffDelay, RetryBudget } from '../../src/client/retry-
 import { SHUTTING_DOWN } from '../../src/drain-refusal.js';
 import { ErrorCode, RpcError, ServerError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';
+import { waitFor } from '../support/wait-for.js';
+import { freePort } from '../support/ports.js';
 
 interface Backend {
   server: Server;
@@ -33,21 +35,9 @@ async function startBackend(name: string): Promise<Backend> {
   return { server, address: `127.0.0.1:${addr.port}`, ran };
 }
 
-async function waitFor(predicate: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
-
 /** closedPort returns an address nothing listens on. */
 async function closedPort(): Promise<string> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return `127.0.0.1:${port}`;
+  return `127.0.0.1:${await freePort()}`;
 }
 
 let cleanup: (() => Promise<unknown>)[] = [];

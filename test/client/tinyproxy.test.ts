@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,26 +10,15 @@ import type { Server } from '../../src/server/server.js';
 import { freePort, startDemoServer } from '../helpers.js';
 import { makeTestPki } from '../support/tls-certs.js';
 import { requireTool } from '../support/require-tool.js';
+import { canConnect } from '../support/ports.js';
+import { waitFor } from '../support/wait-for.js';
 
 const haveTinyproxy = await requireTool('tinyproxy', ['-v'], 'apt-get install -y tinyproxy');
 
 
 /** waitForPort resolves once something accepts connections on the port. */
-async function waitForPort(port: number, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ port, host: '127.0.0.1' });
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > end) throw new Error(`nothing listening on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function waitForPort(port: number, ms = 10_000): Promise<void> {
+  return waitFor(() => canConnect(`127.0.0.1:${port}`), ms, { what: `something listening on ${port}`, everyMs: 50 });
 }
 
 describe.skipIf(!haveTinyproxy)('through a real HTTP forward proxy (tinyproxy)', () => {

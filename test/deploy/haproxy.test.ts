@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +16,7 @@ import { startCli } from '../cli/cli-process.js';
 import type { CliRun } from '../cli/cli-process.js';
 import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
 import { requireTool } from '../support/require-tool.js';
+import { canConnect, freePort } from '../support/ports.js';
 
 const haveHaproxy = await requireTool('haproxy', ['-v'], 'apt-get install -y haproxy');
 const haveGo = await requireGo();
@@ -39,28 +39,6 @@ let haproxy: ChildProcess | undefined;
 let haproxyLog = '';
 let frontend = '';
 const others: ChildProcess[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(address: string): Promise<boolean> {
-  const [host, port] = address.split(':') as [string, string];
-  return new Promise((resolve) => {
-    const socket = net.connect(Number(port), host, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 function haproxyConfig(port: number, servers: readonly string[]): string {
   return [

@@ -8,7 +8,6 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import type { ServerReport } from '../../src/server/server-stats.js';
@@ -16,6 +15,7 @@ import { startCli } from '../cli/cli-process.js';
 import type { CliRun } from '../cli/cli-process.js';
 import { freePort } from '../helpers.js';
 import { requireTool } from '../support/require-tool.js';
+import { waitForValue } from '../support/wait-for.js';
 
 const havePrometheus = await requireTool('prometheus', ['--version'], 'apt-get install prometheus');
 
@@ -38,20 +38,8 @@ afterAll(async () => {
   }
 });
 
-async function waitUntil<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(200);
-  }
-}
+/** waitUntil polls `probe` every 200 ms, through its failures, until it yields a value, for up to `ms`. */
+const waitUntil = <T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> => waitForValue(probe, ms, { what, everyMs: 200, retryErrors: true });
 
 /** sampleValue reads one unlabelled or labelled sample from Prometheus text. */
 function sampleValue(text: string, name: string, labels: Record<string, string> = {}): number {

@@ -7,7 +7,6 @@
  * Nothing may fail: not an idempotent call, and not a call that no server
  * started. The figures (calls, retries, p99) are printed.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectPool } from '../../src/client/pool.js';
 import { RpcError } from '../../src/errors.js';
@@ -15,6 +14,7 @@ import { startCli } from '../cli/cli-process.js';
 import type { CliRun } from '../cli/cli-process.js';
 import { requireDnsmasq, startDnsmasq } from '../support/dnsmasq.js';
 import type { TestDns } from '../support/dnsmasq.js';
+import { freePort } from '../support/ports.js';
 
 const haveDnsmasq = await requireDnsmasq();
 const HOSTS = ['127.0.0.2', '127.0.0.3', '127.0.0.4'];
@@ -29,17 +29,6 @@ afterEach(async () => {
   await dns?.stop();
   dns = undefined;
 });
-
-function freePortOn(host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, host, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function startReplica(host: string, port: number): Promise<CliRun> {
   const run = startCli('rpc-serve', ['--host', host, '--port', String(port), '--drain-delay', '1500ms', '--grace', '5s']);
@@ -61,7 +50,7 @@ describe.runIf(haveDnsmasq)('a rolling restart behind DNS', () => {
     ['each replica leaves DNS before it stops', true],
     ['the records never change (the drain refusal and reconnects do the work)', false],
   ])('loses no idempotent call and no call a server never started: %s', { timeout: 90_000 }, async (_name, leavesDns) => {
-    const port = await freePortOn(HOSTS[0]!);
+    const port = await freePort(HOSTS[0]!);
     const replicas = await Promise.all(HOSTS.map((h) => startReplica(h, port)));
     dns = await startDnsmasq({ hosts: { 'svc.test': HOSTS } }, 1);
     const live = new Set(HOSTS);

@@ -12,6 +12,7 @@ import { connectPool } from '../../src/client/pool.js';
 import { startCli } from '../cli/cli-process.js';
 import type { CliRun } from '../cli/cli-process.js';
 import { makeTestPki } from '../support/tls-certs.js';
+import { waitFor } from '../support/wait-for.js';
 
 const LISTENING = /listening on (?:https:\/\/)?(127\.0\.0\.1:\d+)/;
 const WORKERS = /rpc-serve: (\d+) workers \(pids ([\d, ]+)\)\n/;
@@ -29,13 +30,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitUntil(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await sleep(50);
-  }
-}
+/** waitUntil polls `ok` every 50 ms until it holds, for up to `ms`; `what` names it in the timeout. */
+const waitUntil = (what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> => waitFor(ok, ms, { what, everyMs: 50 });
 
 /** Starts `rpc-serve --workers N` and resolves with its address and worker pids once the banner is out. */
 async function serve(args: string[]): Promise<{ run: CliRun; address: string; pids: number[] }> {

@@ -24,9 +24,10 @@ import {
   msgpackRequest,
   splitGob,
 } from './attacks.js';
-import { clientCodecOf, elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
+import { clientCodecOf, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { CodecName, HostileServer } from './harness.js';
 import { encodeRequest } from '../support/codec-messages.js';
+import { expectFatalOn } from '../support/expect-fatal.js';
 
 let h: HostileServer;
 
@@ -39,14 +40,7 @@ afterAll(async () => {
 });
 
 /** expectFatal sends `bytes` on a fresh connection and expects a close with `code` within 2 s. */
-async function expectFatal(codec: CodecName, bytes: Uint8Array, code: string): Promise<void> {
-  const conn = await rpcConnect(h.port, codec);
-  const before = h.log.errors.length;
-  conn.socket.write(bytes);
-  expect(await elapsed(() => conn.closed(2000))).toBeLessThan(2000);
-  const err = await h.log.waitFor((e) => h.log.errors.indexOf(e) >= before, 1000);
-  expect(err.code).toBe(code);
-}
+const expectFatal = (codec: CodecName, bytes: Uint8Array, code: string): Promise<void> => expectFatalOn(h, codec, bytes, code);
 
 /** followUp is a second call, encoded on the stream a raw client's first call (`gobRequestHeader`) began. */
 function followUp(): Buffer {

@@ -6,11 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { measureGob } from '../../src/codec/gob/gob-codec.js';
-import { gobFrame as frame, gobMapDef as mapDef, gobSliceDef as sliceDef } from './attacks.js';
-import { clientCodecOf, elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
+import { gobFrame as frame, gobMapDef as mapDef, gobRequestHeader as header, gobSliceDef as sliceDef, splitGob } from './attacks.js';
+import { clientCodecOf, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';
 import { encodeRequest } from '../support/codec-messages.js';
+import { expectFatalOn } from '../support/expect-fatal.js';
 
 let h: HostileServer;
 
@@ -22,31 +22,8 @@ afterAll(async () => {
   await h.close();
 });
 
-/**
- * header returns the frames of a valid request header (its type definition
- * and the `Request` value) for `method`, as a stock client sends them,
- * without the body, so a case can append its own body frames.
- */
-function header(method: string, seq = 1): Buffer {
-  const bytes = encodeRequest(clientCodecOf('gob'), seq, method, 0);
-  const frames: Uint8Array[] = [];
-  for (let p = 0; p < bytes.length; ) {
-    const n = measureGob(bytes, p, bytes.length);
-    frames.push(bytes.subarray(p, p + n));
-    p += n;
-  }
-  return Buffer.concat(frames.slice(0, -1)); // drop the body (int 0)
-}
-
-/** expectFatal sends `bytes` on a fresh gob connection and expects a close with `code` within 2 s. */
-async function expectFatal(bytes: Uint8Array, code: string, ms = 2000): Promise<void> {
-  const conn = await rpcConnect(h.port, 'gob');
-  const before = h.log.errors.length;
-  conn.socket.write(bytes);
-  expect(await elapsed(() => conn.closed(ms))).toBeLessThan(ms);
-  const err = await h.log.waitFor((e) => h.log.errors.indexOf(e) >= before, 1000);
-  expect(err.code).toBe(code);
-}
+/** expectFatal sends `bytes` on a fresh gob connection and expects a close with `code` within `ms`. */
+const expectFatal = (bytes: Uint8Array, code: string, ms = 2000): Promise<void> => expectFatalOn(h, 'gob', bytes, code, ms);
 
 describe('gob length prefixes that lie', () => {
   it.each([
@@ -133,12 +110,7 @@ describe('gob type definitions that nest', () => {
         // Encode the follow-up call with the same stream state as the header (one client codec).
         const client = clientCodecOf('gob');
         const first = encodeRequest(client, 1, 'Echo.Echo', 0);
-        const frames: Uint8Array[] = [];
-        for (let p = 0; p < first.length; ) {
-          const len = measureGob(first, p, first.length);
-          frames.push(first.subarray(p, p + len));
-          p += len;
-        }
+        const frames = splitGob(first);
         const second = encodeRequest(client, 2, 'Arith.Add', { A: 20, B: 22 });
         conn.socket.write(Buffer.concat([...frames.slice(0, -1), ...defs, value, second]));
         const replies = await waitForReplies(conn, 'gob', 2);

@@ -15,6 +15,7 @@ import { startHostileServer, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';
 import { connectPeer, endPeers, idleCounts, openFds, waitForCounts, waitUntil } from './sockets.js';
 import type { Peer } from './sockets.js';
+import { trickle } from '../support/trickle.js';
 
 const HANDSHAKE_MS = 300;
 let h: HostileServer | undefined;
@@ -39,14 +40,6 @@ async function startServer(maxConnections = 100): Promise<HostileServer> {
   return h;
 }
 
-function trickle(peer: Peer, text: string, everyMs: number): void {
-  let i = 0;
-  const t = setInterval(() => {
-    if (peer.socket.destroyed || i >= text.length) return clearInterval(t);
-    peer.socket.write(text[i++]!);
-  }, everyMs);
-}
-
 const GET = 'GET /debug/rpc?format=json HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n';
 
 interface HttpBehaviour {
@@ -61,7 +54,7 @@ const BEHAVIOURS: readonly HttpBehaviour[] = [
     start: async (p) => {
       p.socket.write(GET);
       await p.answered((b) => b.includes('"services"'));
-      trickle(p, `GET /debug/rpc HTTP/1.1\r\nHost: x\r\n${'X-Slow: 1\r\n'.repeat(50)}\r\n`, 100);
+      trickle(p.socket, `GET /debug/rpc HTTP/1.1\r\nHost: x\r\n${'X-Slow: 1\r\n'.repeat(50)}\r\n`, 100);
     },
   },
   {
@@ -75,7 +68,7 @@ const BEHAVIOURS: readonly HttpBehaviour[] = [
     name: 'sends a POST whose body trickles a byte every 100 ms',
     start: (p) => {
       p.socket.write('POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n');
-      trickle(p, 'b'.repeat(100_000), 100);
+      trickle(p.socket, 'b'.repeat(100_000), 100);
     },
   },
   { name: 'asks for a route that never answers', start: (p) => void p.socket.write('GET /hold HTTP/1.1\r\nHost: x\r\n\r\n') },
@@ -85,7 +78,7 @@ const BEHAVIOURS: readonly HttpBehaviour[] = [
     start: async (p) => {
       p.socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
       await p.answered((b) => b.includes('405 must CONNECT'));
-      trickle(p, 'j'.repeat(10_000), 20);
+      trickle(p.socket, 'j'.repeat(10_000), 20);
     },
   },
 ];

@@ -6,8 +6,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { decodeReplies, elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
+import { decodeReplies, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';
+import { expectFatalOn } from '../support/expect-fatal.js';
 
 const LIMIT = 8 * MIB;
 let h: HostileServer;
@@ -21,14 +22,7 @@ afterAll(async () => {
 });
 
 /** expectFatal sends `bytes` on a fresh json connection and expects a close with `code` within `ms`. */
-async function expectFatal(bytes: Uint8Array | string, code: string, ms = 2000): Promise<void> {
-  const conn = await rpcConnect(h.port, 'json');
-  const before = h.log.errors.length;
-  conn.socket.write(bytes);
-  expect(await elapsed(() => conn.closed(ms))).toBeLessThan(ms);
-  const err = await h.log.waitFor((e) => h.log.errors.indexOf(e) >= before, 1000);
-  expect(err.code).toBe(code);
-}
+const expectFatal = (bytes: Uint8Array | string, code: string, ms = 2000): Promise<void> => expectFatalOn(h, 'json', bytes, code, ms);
 
 /**
  * streamUntilClosed writes `prefix`, then `filler` in 64 KiB writes as fast as

@@ -7,8 +7,9 @@
 import { pack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.js';
-import { elapsed, MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
+import { MIB, rpcConnect, startHostileServer, startMemoryProbe, waitForReplies, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';
+import { expectFatalOn } from '../support/expect-fatal.js';
 
 let h: HostileServer;
 
@@ -24,14 +25,7 @@ afterAll(async () => {
 const requestPrefix = Buffer.from([0x94, 0x00, 0x01, 0xa9, ...Buffer.from('Echo.Echo'), 0x91]);
 
 /** expectFatal sends `bytes` on a fresh msgpack connection and expects a close with `code` within 2 s. */
-async function expectFatal(bytes: Uint8Array, code: string): Promise<void> {
-  const conn = await rpcConnect(h.port, 'msgpack');
-  const before = h.log.errors.length;
-  conn.socket.write(bytes);
-  expect(await elapsed(() => conn.closed(2000))).toBeLessThan(2000);
-  const err = await h.log.waitFor((e) => h.log.errors.indexOf(e) >= before, 1000);
-  expect(err.code).toBe(code);
-}
+const expectFatal = (bytes: Uint8Array, code: string): Promise<void> => expectFatalOn(h, 'msgpack', bytes, code);
 
 describe('msgpack headers that claim 2^32 - 1 elements or bytes in a tiny body', () => {
   const u32max = [0xff, 0xff, 0xff, 0xff];

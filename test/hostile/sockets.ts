@@ -6,8 +6,8 @@
  */
 import { readdirSync } from 'node:fs';
 import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Server } from '../../src/server/server.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** openFds is the number of file descriptors this process has open. */
 export function openFds(): number {
@@ -20,11 +20,8 @@ export function openFds(): number {
  */
 export async function waitUntil(check: () => boolean, ms: number, describe: () => string): Promise<number> {
   const t0 = performance.now();
-  for (;;) {
-    if (check()) return performance.now() - t0;
-    if (performance.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${describe()}`);
-    await sleep(10);
-  }
+  await waitFor(check, ms, { what: describe });
+  return performance.now() - t0;
 }
 
 /** Peer is a raw client socket that stays open after the server ends its side (an attacker's choice). */

@@ -19,6 +19,7 @@ import type { TestPki } from '../support/tls-certs.js';
 import { startHostileServer, withCanary } from './harness.js';
 import type { HostileServer } from './harness.js';
 import { idleCounts, openFds, waitForCounts, waitUntil } from './sockets.js';
+import { trickle } from '../support/trickle.js';
 
 const HANDSHAKE_MS = 300;
 let pki: TestPki;
@@ -98,14 +99,6 @@ async function clientHello(): Promise<Buffer> {
   c.destroy();
   catcher.close();
   return hello;
-}
-
-function trickle(s: net.Socket, bytes: Buffer, everyMs: number): void {
-  let i = 0;
-  const t = setInterval(() => {
-    if (s.destroyed || i >= bytes.length) return clearInterval(t);
-    s.write(bytes.subarray(i, ++i));
-  }, everyMs);
 }
 
 interface RenegotiationPhase {

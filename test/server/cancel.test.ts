@@ -5,16 +5,11 @@ import { ErrorCode, RpcError, ServerError } from '../../src/errors.js';
 import type { CallContext } from '../../src/call-context.js';
 import type { Server } from '../../src/server/server.js';
 import { rejection, startDemoServer } from '../helpers.js';
+import { waitFor } from '../support/wait-for.js';
 
 
 /** waitUntil polls `predicate` until it holds or `ms` pass. */
-async function waitUntil(predicate: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
+const waitUntil = (predicate: () => boolean, ms = 2000): Promise<void> => waitFor(predicate, ms, { everyMs: 5 });
 
 describe.each(['msgpack', 'gob', 'json'])('cancellation over %s', (codec) => {
   let server: Server;

@@ -3,11 +3,11 @@
  * connections, refusals, protocol errors and handler failures, at which level.
  */
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { rawConnect, startDemoServer } from '../helpers.js';
+import { waitForValue } from '../support/wait-for.js';
 
 interface Line {
   level: number;
@@ -28,15 +28,8 @@ function pinoLines(level: string): { logger: pino.Logger; lines: Line[] } {
   return { logger: pino({ level }, sink), lines };
 }
 
-async function waitFor<T>(what: string, find: () => T | undefined, ms = 5_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const hit = find();
-    if (hit !== undefined) return hit;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** waitFor polls `find` until it yields a value, for up to `ms`; `what` names it in the timeout. */
+const waitFor = <T>(what: string, find: () => T | undefined, ms = 5_000): Promise<T> => waitForValue(find, ms, { what });
 
 const DEBUG = 20;
 const INFO = 30;

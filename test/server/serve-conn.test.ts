@@ -5,15 +5,9 @@ import { pack, unpack, unpackMultiple } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { msgpackCodec } from '../../src/codec/msgpack/msgpack-codec.js';
-import { demoServices } from '../../src/demo/services.js';
 import { ProtocolError } from '../../src/errors.js';
 import { Server } from '../../src/server/server.js';
-
-function demoServer(): Server {
-  const server = new Server();
-  for (const service of demoServices()) server.register(service);
-  return server;
-}
+import { demoServer } from '../support/demo-server.js';
 
 /** CountingSocket is an in-memory duplex that records every write the server makes. */
 class CountingSocket extends Duplex {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
+import { waitFor } from './wait-for.js';
 
 /** The parent of every process, read from /proc (Linux). */
 function parents(): Map<number, number> {
@@ -55,12 +56,8 @@ export function isRunning(pid: number): boolean {
 }
 
 /** waitUntil polls `test` every 50 ms until it holds, or rejects after `ms` with `what`. */
-export async function waitUntil(test: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function waitUntil(test: () => boolean, ms: number, what: string): Promise<void> {
+  return waitFor(test, ms, { what, everyMs: 50 });
 }
 
 /** portIsFree resolves true when a server can listen on 127.0.0.1:`port` again. */

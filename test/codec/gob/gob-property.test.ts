@@ -9,8 +9,8 @@ import type { ClientCodec, ServerCodec } from '../../../src/codec/codec.js';
 import type { GoType } from '../../../src/codec/go-type.js';
 import { gobCodec } from '../../../src/codec/gob/gob-codec.js';
 import { StreamDecoder } from '../../../src/codec/gob/decoder.js';
-import { GobWriter } from '../../../src/codec/gob/writer.js';
 import { ErrorCode, RpcError } from '../../../src/errors.js';
+import { gobFrame as frame } from '../../hostile/attacks.js';
 import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
 
 const opts = { maxDepth: 64 };
@@ -307,14 +307,6 @@ describe('gob streams that were mutated or truncated (property)', () => {
 });
 
 describe('gob regressions', () => {
-  /** frame wraps a payload written by `fill` in a length prefix. */
-  function frame(fill: (w: GobWriter) => void): Uint8Array {
-    const w = new GobWriter();
-    const s = w.beginLength();
-    fill(w);
-    w.endLength(s);
-    return w.take();
-  }
   /** unnamedExternal is what Go sends for a top-level pointer to a GobEncoder: type 65 named '' then a value. */
   function unnamedExternal(payload: Uint8Array): Uint8Array[] {
     const def = frame((w) => {
