@@ -151,7 +151,7 @@ export class HeadBuffer {
     this.chunks = [buf];
     const max = this.maxHeadBytes;
     const end = findHeadEnd(buf.subarray(scanFrom, Math.min(buf.length, max + 4)));
-    if (end === -1) return this.size > max ? TOO_LARGE : PARTIAL;
+    if (end === -1) return this.size >= max + 4 ? TOO_LARGE : PARTIAL;
     const headEnd = scanFrom + end;
     if (headEnd > max + 4) return TOO_LARGE;
     return { state: 'complete', head: buf.subarray(0, headEnd), rest: buf.subarray(headEnd) };
