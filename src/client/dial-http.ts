@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_RPC_PATH } from '../connect-wire.js';
+import { NOTICES_REQUEST } from '../goaway.js';
 import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { parseAddress } from './address.js';
 import type { Client } from './client.js';
@@ -79,7 +80,7 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
     codecName: codec.name,
-    headers: options.token ? { ...options.headers, Authorization: `Bearer ${options.token}` } : (options.headers ?? {}),
+    headers: { ...NOTICES_REQUEST, ...options.headers, ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
     timeoutMs: options.connectTimeout ?? 10_000,
     maxHeadBytes: DEFAULT_MAX_HEAD_BYTES,
     ...(options.tls || endpoint.secure ? { tls: typeof options.tls === 'object' ? options.tls : {} } : {}),

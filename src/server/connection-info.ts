@@ -19,4 +19,6 @@ export interface ConnectionInfo {
   readonly lingerMs: number;
   /** Age (±10 %) past which the connection refuses new calls and ends once quiet; 0 for none. */
   readonly maxConnectionAgeMs?: number;
+  /** The peer asked for the drain signal on its CONNECT (see src/goaway.ts). */
+  readonly wantsGoaway?: boolean;
 }

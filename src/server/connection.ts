@@ -13,6 +13,7 @@ import { SendDeadline } from './send-deadline.js';
 import type { Traffic } from './server-telemetry.js';
 import { errorText, isThenable, ServerCall } from './server-call.js';
 import { SHUTTING_DOWN } from '../drain-refusal.js';
+import { GoawayNotice } from './goaway-notice.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -85,6 +86,8 @@ export class ServerConnection {
   private readonly sendDeadline: SendDeadline;
   /** When the connection ends on its own: idle, drained or retired and quiet, lingering peer. */
   private readonly ending: ConnectionEnding;
+  /** The drain signal, for a peer that asked for it. */
+  private readonly goaway: GoawayNotice;
 
   constructor(host: ConnectionHost, socket: Duplex, codec: ServerCodec, info: ConnectionInfo) {
     this.host = host;
@@ -104,6 +107,7 @@ export class ServerConnection {
     this.messageDeadline = new MessageDeadline(info.messageTimeoutMs, () => !this.readingPaused && !this.closed, () => {
       this.fail(new ProtocolError(`rpc: message not completed within ${info.messageTimeoutMs} ms`));
     });
+    this.goaway = new GoawayNotice(codec, info.wantsGoaway === true);
     this.sendDeadline = new SendDeadline(socket, info.sendTimeoutMs, () => {
       this.fail(new RpcError(ErrorCode.Timeout, `rpc: the peer took none of its replies for ${info.sendTimeoutMs} ms`));
     });
@@ -113,6 +117,10 @@ export class ServerConnection {
       readEnded: () => this.readEnded,
       chunksRead: () => this.chunksRead,
       flushReplies: () => this.out.flush(),
+      goAway: (reason) => {
+        const notice = this.closed ? undefined : this.goaway.encode(reason);
+        if (notice) this.out.push(notice);
+      },
     });
     socket.on('error', this.onError);
     socket.on('data', this.onData);
@@ -183,7 +191,7 @@ export class ServerConnection {
     const sm = req.serviceMethod;
     // Read after the server ended its side: it cannot be answered, so it is not run either.
     if (this.socket.writableEnded) return;
-    if (this.host.draining || this.ending.retiring) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
+    if ((this.host.draining || this.ending.retiring) && !this.goaway.excuses) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
     if (req.argsError) {

@@ -34,6 +34,7 @@ import { ServerTelemetry } from './server-telemetry.js';
 import type { Traffic } from './server-telemetry.js';
 import type { OpenSockets } from './socket-phases.js';
 import { timerDelay } from '../timer-delay.js';
+import { wantsGoaway } from '../goaway.js';
 
 export type { ListenOptions } from './connect-front.js';
 
@@ -234,6 +235,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
       sendTimeoutMs: this.options.sendTimeoutMs,
       lingerMs: this.options.lingerMs,
       maxConnectionAgeMs: this.options.maxConnectionAgeMs,
+      wantsGoaway: wantsGoaway(options.headers ?? {}),
     });
     this.connections.add(conn);
     if (options.head && options.head.length > 0) socket.unshift(options.head);
