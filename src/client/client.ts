@@ -4,6 +4,7 @@ import type { CallOptions } from '../call-options.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { isDrainRefusal } from '../drain-refusal.js';
 import { GOAWAY_NOTIFICATION } from '../goaway.js';
+import { KEEPALIVE_METHOD } from './keepalive.js';
 import { FrameReader } from '../codec/frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
@@ -135,7 +136,8 @@ export class Client {
    */
   call<R = unknown>(serviceMethod: string, args?: unknown, options?: CallOptions): Promise<R> {
     if (this.shutdown) return Promise.reject(unsentCopy(this.shutdown));
-    if (this.goaway) return Promise.reject(this.goaway);
+    // Pings go on after a goaway: the server still hears the client while its last calls run.
+    if (this.goaway && serviceMethod !== KEEPALIVE_METHOD) return Promise.reject(this.goaway);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
     const seq = this.seq++;

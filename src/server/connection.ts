@@ -14,6 +14,7 @@ import type { Traffic } from './server-telemetry.js';
 import { errorText, isThenable, ServerCall } from './server-call.js';
 import { SHUTTING_DOWN } from '../drain-refusal.js';
 import { GoawayNotice } from './goaway-notice.js';
+import { PeerSilence } from './peer-silence.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -88,6 +89,8 @@ export class ServerConnection {
   private readonly ending: ConnectionEnding;
   /** The drain signal, for a peer that asked for it. */
   private readonly goaway: GoawayNotice;
+  /** Frees the connection of a peer that promised pings and went silent. */
+  private readonly silence: PeerSilence | undefined;
 
   constructor(host: ConnectionHost, socket: Duplex, codec: ServerCodec, info: ConnectionInfo) {
     this.host = host;
@@ -122,6 +125,14 @@ export class ServerConnection {
         if (notice) this.out.push(notice);
       },
     });
+    const silenceMs = info.peerSilenceMs ?? 0;
+    if (silenceMs > 0) {
+      this.silence = new PeerSilence(silenceMs, {
+        chunksRead: () => this.chunksRead,
+        reading: () => !this.readingPaused,
+        dead: () => this.fail(new RpcError(ErrorCode.ConnectionLost, `rpc: the peer sent nothing for ${silenceMs} ms, its keepalive interval + timeout`)),
+      });
+    }
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -352,6 +363,7 @@ export class ServerConnection {
     if (this.closed) return;
     this.closed = true;
     this.messageDeadline.dispose();
+    this.silence?.dispose();
     this.ending.dispose();
     this.sendDeadline.dispose();
     this.reader.dispose();
