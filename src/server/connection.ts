@@ -130,7 +130,7 @@ export class ServerConnection {
       this.silence = new PeerSilence(silenceMs, {
         chunksRead: () => this.chunksRead,
         reading: () => !this.readingPaused,
-        dead: () => this.fail(new RpcError(ErrorCode.ConnectionLost, `rpc: the peer sent nothing for ${silenceMs} ms, its keepalive interval + timeout`)),
+        dead: () => this.fail(new RpcError(ErrorCode.ConnectionLost, `rpc: the peer sent nothing for ${this.silence!.limitMs} ms, its keepalive interval + timeout`)),
       });
     }
     socket.on('error', this.onError);

@@ -12,17 +12,24 @@ export interface SilenceState {
   dead(): void;
 }
 
+/** MIN_SILENCE_MS is the shortest silence a peer's announcement can make the server act on. */
+export const MIN_SILENCE_MS = 500;
+
+/** MIN_LOOK_MS bounds how often a connection looks whether bytes came, so a peer announcing tiny numbers costs no more than this. */
+const MIN_LOOK_MS = 125;
+
 function check(silence: PeerSilence): void {
   silence.check();
 }
 
 /**
  * PeerSilence frees a connection whose peer promised keepalive pings (see
- * src/keepalive-wire.ts) and then sent nothing for `limitMs`: a frozen
- * (SIGSTOPped) or vanished client, whose kernel may still answer TCP
- * keepalive probes. It looks every quarter of the limit whether bytes
- * came, so it fires between limitMs and 1.25 × limitMs of silence; time
- * while the connection holds its own reading back does not count. After
+ * src/keepalive-wire.ts) and then sent nothing for `limitMs` (at least
+ * MIN_SILENCE_MS): a frozen (SIGSTOPped) or vanished client, whose kernel
+ * may still answer TCP keepalive probes. It looks every quarter of the
+ * limit whether bytes came, so it fires between limitMs and 1.25 × limitMs
+ * of silence; time while the connection holds its own reading back does
+ * not count. After
  * the event loop was held up the verdict waits until the bytes that came
  * meanwhile have been read (after-poll.ts). Its timer never keeps the
  * process alive; call dispose() when the socket closes.
@@ -32,13 +39,16 @@ export class PeerSilence {
   private confirming: AfterPoll | undefined;
   private seen: number;
   private lastHeard = performance.now();
+  /** The silence it acts on, in ms. */
+  readonly limitMs: number;
 
   constructor(
-    private readonly limitMs: number,
+    limitMs: number,
     private readonly state: SilenceState,
   ) {
+    this.limitMs = Math.max(MIN_SILENCE_MS, timerDelay(limitMs));
     this.seen = state.chunksRead();
-    this.timer = setInterval(check, timerDelay(Math.max(1, limitMs / 4)), this).unref();
+    this.timer = setInterval(check, Math.max(MIN_LOOK_MS, this.limitMs / 4), this).unref();
   }
 
   /** @internal check runs on every tick of the timer. */
