@@ -81,8 +81,10 @@ export type {
   ClientRequest,
   ClientCancel,
   ClientMessage,
+  ClientNotification,
   ClientResponse,
   CodecOptions,
 } from './codec/codec.js';
 export { CallIds } from './codec/call-ids.js';
 export { CANCEL_METHOD, CANCEL_NOTIFICATION } from './codec/cancel.js';
+export { GOAWAY_NOTIFICATION } from './goaway.js';

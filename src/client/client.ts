@@ -3,6 +3,8 @@ import type { ClientCodec, ClientMessage, Encoded } from '../codec/codec.js';
 import type { CallOptions } from '../call-options.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { isDrainRefusal } from '../drain-refusal.js';
+import { GOAWAY_NOTIFICATION } from '../goaway.js';
+import { KEEPALIVE_METHOD } from './keepalive.js';
 import { FrameReader } from '../codec/frame-reader.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
@@ -76,6 +78,10 @@ export class Client {
   private writtenBelow = 0;
   /** Set once a reply arrived: the server speaks this codec, so protocolHint no longer applies. */
   private heardBack = false;
+  /** Set once the server asked this connection to go away (see src/goaway.ts): the reason later calls fail with. */
+  private goaway: RpcError | undefined;
+  private readonly goawayPromise: Promise<void>;
+  private resolveGoaway!: () => void;
 
   constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions) {
     this.socket = socket;
@@ -84,6 +90,7 @@ export class Client {
     this.codecName = options.codecName;
     this.reader = new FrameReader(codec.measure, options.maxMessageBytes, () => this.onData(new Uint8Array(0)), codec.isPadding);
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
+    this.goawayPromise = new Promise((resolve) => (this.resolveGoaway = resolve));
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
     this.onSocketError = this.onSocketError.bind(this);
@@ -106,6 +113,21 @@ export class Client {
   }
 
   /**
+   * goingAway reports whether the server asked this connection to go away
+   * (it is draining, or retiring the connection for its age): new calls
+   * fail at once, marked never executed, while pending calls still get
+   * their replies.
+   */
+  get goingAway(): boolean {
+    return this.goaway !== undefined;
+  }
+
+  /** whenGoingAway resolves when the server asks this connection to go away (never, if it does not). */
+  whenGoingAway(): Promise<void> {
+    return this.goawayPromise;
+  }
+
+  /**
    * call invokes `serviceMethod` (`Service.Method`) with `args` and
    * resolves with the reply. It rejects with ServerError when the remote
    * handler failed, RPC_TIMEOUT / RPC_ABORTED per the options, RPC_ENCODE
@@ -114,6 +136,8 @@ export class Client {
    */
   call<R = unknown>(serviceMethod: string, args?: unknown, options?: CallOptions): Promise<R> {
     if (this.shutdown) return Promise.reject(unsentCopy(this.shutdown));
+    // Pings go on after a goaway: the server still hears the client while its last calls run.
+    if (this.goaway && serviceMethod !== KEEPALIVE_METHOD) return Promise.reject(this.goaway);
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
     const seq = this.seq++;
@@ -200,7 +224,8 @@ export class Client {
 
   private onFrame(buf: Uint8Array, start: number, end: number): void {
     const res: ClientMessage | undefined = this.codec.decodeFrame(buf, start, end);
-    if (res === undefined || res.type !== 'response') return;
+    if (res === undefined) return;
+    if (res.type === 'notification') return this.onNotification(res.method, res.params);
     this.heardBack = true;
     const call = this.pending.get(res.seq);
     if (call === undefined) return; // timed out or aborted: drop the late reply
@@ -211,11 +236,21 @@ export class Client {
     else call.reject(new ServerError(res.error, { unsent: isDrainRefusal(res.error) }));
   }
 
+  /** onNotification handles a one-way message from the server; unknown methods are ignored. */
+  private onNotification(method: string, params: unknown): void {
+    if (method !== GOAWAY_NOTIFICATION || this.goaway) return;
+    const reason = Array.isArray(params) && typeof params[0] === 'string' ? params[0] : 'draining';
+    this.goaway = new RpcError(ErrorCode.Shutdown, `rpc: the server asked this connection to go away (${reason})`, { unsent: true });
+    this.resolveGoaway();
+  }
+
   private onSocketError(err: Error): void {
     this.terminate(this.hinted(fromSocketError(err, 'io')));
   }
 
   private onSocketClose(): void {
+    // After a goaway the server ends the connection once its calls are answered: an expected end.
+    if (this.goaway && this.pending.size === 0) return this.terminate(this.goaway, true);
     this.terminate(this.hinted(new RpcError(ErrorCode.ConnectionLost, 'rpc: connection lost: unexpected EOF')));
   }
 
@@ -225,15 +260,15 @@ export class Client {
     return new RpcError(err.code, `${err.message} (${this.options.protocolHint})`, { cause: err.cause });
   }
 
-  /** terminate fails every pending call with `err` and refuses later calls. */
-  private terminate(err: RpcError): void {
+  /** terminate fails every pending call with `err` and refuses later calls; a `clean` end leaves no close reason. */
+  private terminate(err: RpcError, clean = false): void {
     if (!this.shutdown) {
       this.shutdown = this.closedByUser
         ? new RpcError(ErrorCode.Shutdown, 'rpc: connection is shut down')
         : new RpcError(ErrorCode.Shutdown, `rpc: connection is shut down: ${err.message}`, { cause: err });
     }
     const reason = this.closedByUser ? this.shutdown : err;
-    if (!this.closedByUser) this.closeReason ??= err;
+    if (!this.closedByUser && !clean) this.closeReason ??= err;
     const calls = [...this.pending.values()];
     this.pending.clear();
     for (const call of calls) {

@@ -1,6 +1,9 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_RPC_PATH } from '../connect-wire.js';
+import { NOTICES_REQUEST } from '../goaway.js';
+import { keepaliveRequest } from '../keepalive-wire.js';
+import { DEFAULT_KEEPALIVE_TIMEOUT_MS } from './keepalive.js';
 import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { parseAddress } from './address.js';
 import type { Client } from './client.js';
@@ -60,6 +63,12 @@ export interface DialOptions {
   readonly keepaliveTimeoutMs?: number;
 }
 
+/** keepaliveHeader announces the client's ping schedule on the CONNECT when it pings (see src/keepalive-wire.ts). */
+function keepaliveHeader(options: DialOptions): Readonly<Record<string, string>> {
+  const intervalMs = options.keepaliveMs ?? 0;
+  return intervalMs > 0 ? keepaliveRequest({ intervalMs, timeoutMs: options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS }) : {};
+}
+
 /**
  * dialHTTP connects to an RPC server at `address` (`host:port` or
  * `http://host:port[/path]`) over HTTP CONNECT, like Go's rpc.DialHTTP,
@@ -79,7 +88,7 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
     codecName: codec.name,
-    headers: options.token ? { ...options.headers, Authorization: `Bearer ${options.token}` } : (options.headers ?? {}),
+    headers: { ...NOTICES_REQUEST, ...keepaliveHeader(options), ...options.headers, ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
     timeoutMs: options.connectTimeout ?? 10_000,
     maxHeadBytes: DEFAULT_MAX_HEAD_BYTES,
     ...(options.tls || endpoint.secure ? { tls: typeof options.tls === 'object' ? options.tls : {} } : {}),

@@ -13,6 +13,9 @@ export interface Pingable {
   whenClosed(): Promise<unknown>;
 }
 
+/** DEFAULT_KEEPALIVE_TIMEOUT_MS is how long a ping may go unanswered unless `keepaliveTimeoutMs` says otherwise. */
+export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 10_000;
+
 /** KeepaliveOptions: ping every `intervalMs`; a ping unanswered after `timeoutMs` ends the connection. */
 export interface KeepaliveOptions {
   readonly intervalMs: number;

@@ -4,7 +4,7 @@ import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { Client } from './client.js';
-import { startKeepalive } from './keepalive.js';
+import { DEFAULT_KEEPALIVE_TIMEOUT_MS, startKeepalive } from './keepalive.js';
 
 /** StreamClientOptions configure a client over a stream that is already open (see {@link newClient}). */
 export interface StreamClientOptions {
@@ -71,7 +71,7 @@ export function clientOver(stream: Duplex, codec: Codec, options: StreamClientOp
     maxMessageBytes,
     protocolHint: build.protocolHint,
   });
-  if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? 10_000 });
+  if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS });
   return client;
 }
 

@@ -22,9 +22,10 @@ export interface EndpointHost {
  * PoolEndpoint is one address of a pool: at most one connection, redialed
  * with exponential backoff and jitter after failures. It counts the pool's
  * calls running on it, so a removed endpoint (gone from DNS) closes only
- * once they have finished. A connection whose server refused a call with
- * the drain refusal takes no new calls; the server closes it once its
- * running calls are answered, and the endpoint redials.
+ * once they have finished. A connection whose server asked it to go away
+ * (see src/goaway.ts) or refused a call with the drain refusal takes no
+ * new calls; the server closes it once its running calls are answered,
+ * and the endpoint redials at once.
  */
 export class PoolEndpoint {
   readonly address: string;
@@ -51,13 +52,14 @@ export class PoolEndpoint {
   /** state is `ready` when calls can be sent now. */
   get state(): EndpointState {
     if (this.removed) return 'draining';
-    if (this.client && !this.client.isClosed && this.client !== this.refusedClient) return 'ready';
+    if (this.client && !this.client.isClosed && !this.client.goingAway && this.client !== this.refusedClient) return 'ready';
     return this.connecting ? 'connecting' : 'down';
   }
 
   /**
    * drainRefused marks `client` as refusing calls (its server is draining,
-   * or retiring the connection for its age) and dials a replacement at once;
+   * or retiring the connection for its age: it said so with a goaway notice
+   * or a drain refusal) and dials a replacement at once;
    * the refusing connection finishes its calls and its server closes it.
    */
   drainRefused(client: Client): void {
@@ -112,6 +114,7 @@ export class PoolEndpoint {
     }
     this.client = client;
     this.failures = 0;
+    void client.whenGoingAway().then(() => this.drainRefused(client));
     void client.whenClosed().then((reason) => {
       if (this.client !== client || this.removed) return;
       this.lastError = reason;

@@ -109,7 +109,7 @@ export interface PoolStats {
  * running calls and close. Make one with {@link connectPool} or {@link dialReconnecting}.
  */
 export class Pool implements EndpointHost {
-  /** Endpoints in service, by address. */
+  /** Endpoints in service, by address (`address#n` for the n-th listing of a fixed address). */
   private readonly endpoints = new Map<string, PoolEndpoint>();
   /** Removed endpoints still finishing calls. */
   private readonly draining = new Set<PoolEndpoint>();
@@ -280,22 +280,30 @@ export class Pool implements EndpointHost {
 
   /**
    * update makes the endpoints match the fixed addresses plus every
-   * watcher's last good list: new ones connect, missing ones drain.
+   * watcher's last good list: new ones connect, missing ones drain. A
+   * fixed address listed n times is n endpoints (n connections, as the
+   * caller asked); a resolved address already in the list adds none.
    */
   private update(): void {
     if (this.closed) return;
     const wanted = new Map<string, ResolvedAddress>();
-    for (const a of [...this.fixed, ...this.watchers.flatMap((w) => w.addresses)]) if (!wanted.has(a.address)) wanted.set(a.address, a);
-    for (const [address, ep] of this.endpoints) {
-      if (wanted.has(address)) continue;
-      this.endpoints.delete(address);
+    const listed = new Map<string, number>();
+    for (const a of this.fixed) {
+      const n = (listed.get(a.address) ?? 0) + 1;
+      listed.set(a.address, n);
+      wanted.set(n === 1 ? a.address : `${a.address}#${n}`, a);
+    }
+    for (const a of this.watchers.flatMap((w) => w.addresses)) if (!wanted.has(a.address)) wanted.set(a.address, a);
+    for (const [key, ep] of this.endpoints) {
+      if (wanted.has(key)) continue;
+      this.endpoints.delete(key);
       this.draining.add(ep);
       ep.remove();
     }
-    for (const [address, a] of wanted) {
-      if (this.endpoints.has(address)) continue;
-      const ep = new PoolEndpoint(this, address, a.hostname || undefined);
-      this.endpoints.set(address, ep);
+    for (const [key, a] of wanted) {
+      if (this.endpoints.has(key)) continue;
+      const ep = new PoolEndpoint(this, a.address, a.hostname || undefined);
+      this.endpoints.set(key, ep);
       ep.connect();
     }
   }

@@ -93,8 +93,19 @@ export interface ClientResponse {
   readonly reply: unknown;
 }
 
+/**
+ * ClientNotification is a one-way message from the server (msgpack-rpc
+ * type 2), such as the drain signal (see src/goaway.ts). Clients ignore
+ * methods they do not know.
+ */
+export interface ClientNotification {
+  readonly type: 'notification';
+  readonly method: string;
+  readonly params: unknown;
+}
+
 /** ClientMessage is anything a ClientCodec decodes from one frame. */
-export type ClientMessage = ClientResponse;
+export type ClientMessage = ClientResponse | ClientNotification;
 
 /**
  * Encoded is one message's bytes: whole, or as consecutive parts (so a
@@ -143,6 +154,15 @@ export interface ServerCodec extends FrameDecoding {
    * unchanged in that case.
    */
   encode(message: ServerOutgoing): Encoded;
+  /**
+   * encodeNotification, on codecs whose format has one-way messages
+   * (msgpack-rpc), encodes a notification for the client: `method` and its
+   * `params`. The server sends one only to a client that asked for it on
+   * its CONNECT (see src/goaway.ts); the same codec's client side must
+   * decode it into a ClientNotification. Codecs without it (gob, json)
+   * are never asked.
+   */
+  encodeNotification?(method: string, params: readonly unknown[]): Encoded;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import { afterTwoPolls } from './after-poll.js';
+import type { GoawayReason } from '../goaway.js';
 
 /**
  * DRAIN_QUIET_MS: a draining connection ends once it has had no running
@@ -22,6 +23,8 @@ export interface EndingState {
   chunksRead(): number;
   /** flushReplies writes the replies queued for this tick now. */
   flushReplies(): void;
+  /** goAway tells the peer, if it can be told, that the connection is ending (see src/goaway.ts). */
+  goAway(reason: GoawayReason): void;
 }
 
 /** EndingLimits are the connection settings that decide when it ends on its own. */
@@ -76,18 +79,21 @@ export class ConnectionEnding {
   }
 
   /**
-   * drain is called when the server starts shutting down: the connection
-   * ends once it has no running call and has been quiet for DRAIN_QUIET_MS
-   * (calls arriving meanwhile are refused with the drain refusal).
+   * drain is called when the server starts shutting down: the peer is
+   * told to go away when it can be, and the connection ends once it has no
+   * running call and has been quiet for DRAIN_QUIET_MS (calls arriving
+   * meanwhile are refused with the drain refusal, see GoawayNotice for
+   * those that crossed the notice).
    */
-  drain(): void {
+  drain(reason: GoawayReason = 'draining'): void {
+    this.state.goAway(reason);
     if (this.state.running() === 0) this.endWhenQuiet();
   }
 
   /** @internal retire: the connection is past maxConnectionAgeMs; it drains on its own. */
   retire(): void {
     this.retiring = true;
-    this.drain();
+    this.drain('max-age');
   }
 
   /** endWhenQuiet (re)starts the quiet period; a closed or half-closed connection ends once flushed instead. */

@@ -19,4 +19,8 @@ export interface ConnectionInfo {
   readonly lingerMs: number;
   /** Age (±10 %) past which the connection refuses new calls and ends once quiet; 0 for none. */
   readonly maxConnectionAgeMs?: number;
+  /** The peer promised keepalive pings (see src/keepalive-wire.ts): nothing from it for this long and it is taken for dead; 0 or absent for none. */
+  readonly peerSilenceMs?: number;
+  /** The peer asked for the drain signal on its CONNECT (see src/goaway.ts). */
+  readonly wantsGoaway?: boolean;
 }

@@ -13,6 +13,8 @@ import { SendDeadline } from './send-deadline.js';
 import type { Traffic } from './server-telemetry.js';
 import { errorText, isThenable, ServerCall } from './server-call.js';
 import { SHUTTING_DOWN } from '../drain-refusal.js';
+import { GoawayNotice } from './goaway-notice.js';
+import { PeerSilence } from './peer-silence.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -85,6 +87,10 @@ export class ServerConnection {
   private readonly sendDeadline: SendDeadline;
   /** When the connection ends on its own: idle, drained or retired and quiet, lingering peer. */
   private readonly ending: ConnectionEnding;
+  /** The drain signal, for a peer that asked for it. */
+  private readonly goaway: GoawayNotice;
+  /** Frees the connection of a peer that promised pings and went silent. */
+  private readonly silence: PeerSilence | undefined;
 
   constructor(host: ConnectionHost, socket: Duplex, codec: ServerCodec, info: ConnectionInfo) {
     this.host = host;
@@ -104,6 +110,7 @@ export class ServerConnection {
     this.messageDeadline = new MessageDeadline(info.messageTimeoutMs, () => !this.readingPaused && !this.closed, () => {
       this.fail(new ProtocolError(`rpc: message not completed within ${info.messageTimeoutMs} ms`));
     });
+    this.goaway = new GoawayNotice(codec, info.wantsGoaway === true);
     this.sendDeadline = new SendDeadline(socket, info.sendTimeoutMs, () => {
       this.fail(new RpcError(ErrorCode.Timeout, `rpc: the peer took none of its replies for ${info.sendTimeoutMs} ms`));
     });
@@ -113,7 +120,19 @@ export class ServerConnection {
       readEnded: () => this.readEnded,
       chunksRead: () => this.chunksRead,
       flushReplies: () => this.out.flush(),
+      goAway: (reason) => {
+        const notice = this.closed ? undefined : this.goaway.encode(reason);
+        if (notice) this.out.push(notice);
+      },
     });
+    const silenceMs = info.peerSilenceMs ?? 0;
+    if (silenceMs > 0) {
+      this.silence = new PeerSilence(silenceMs, {
+        chunksRead: () => this.chunksRead,
+        reading: () => !this.readingPaused,
+        dead: () => this.fail(new RpcError(ErrorCode.ConnectionLost, `rpc: the peer sent nothing for ${this.silence!.limitMs} ms, its keepalive interval + timeout`)),
+      });
+    }
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
@@ -183,7 +202,7 @@ export class ServerConnection {
     const sm = req.serviceMethod;
     // Read after the server ended its side: it cannot be answered, so it is not run either.
     if (this.socket.writableEnded) return;
-    if (this.host.draining || this.ending.retiring) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
+    if ((this.host.draining || this.ending.retiring) && !this.goaway.excuses) return this.reply(req.id, sm, SHUTTING_DOWN, undefined, undefined);
     const method = this.host.registry.lookup(sm);
     if (typeof method === 'string') return this.reply(req.id, sm, method, undefined, undefined);
     if (req.argsError) {
@@ -344,6 +363,7 @@ export class ServerConnection {
     if (this.closed) return;
     this.closed = true;
     this.messageDeadline.dispose();
+    this.silence?.dispose();
     this.ending.dispose();
     this.sendDeadline.dispose();
     this.reader.dispose();

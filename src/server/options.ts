@@ -88,6 +88,16 @@ export interface ServerOptions {
    * clients rebalance onto new replicas. Default 0 (never).
    */
   readonly maxConnectionAgeMs?: number;
+  /**
+   * TCP keepalive on every RPC connection: the kernel probes a peer that
+   * sent nothing for this long, in ms, and the connection fails once the
+   * probes go unanswered (Linux's defaults: 9 probes 75 s apart), so a
+   * vanished client host does not hold its connection forever. 0 turns it
+   * off. Default 30 000. A frozen client process on a live host still
+   * answers probes: netrpc clients that ping say so on their CONNECT and
+   * are dropped after their interval + timeout of silence instead.
+   */
+  readonly keepaliveMs?: number;
   /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
   readonly handlerTimeoutMs?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
@@ -165,6 +175,7 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     lingerMs: timerDelay(options.lingerMs ?? 2_000),
     handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
     maxConnectionAgeMs: timerDelay(options.maxConnectionAgeMs ?? 0),
+    keepaliveMs: timerDelay(options.keepaliveMs ?? 30_000),
     graceMs: timerDelay(options.graceMs ?? 10_000),
     health: options.health ?? true,
     probes: options.probes ?? 'guarded',

@@ -34,6 +34,8 @@ import { ServerTelemetry } from './server-telemetry.js';
 import type { Traffic } from './server-telemetry.js';
 import type { OpenSockets } from './socket-phases.js';
 import { timerDelay } from '../timer-delay.js';
+import { wantsGoaway } from '../goaway.js';
+import { announcedSilenceMs } from '../keepalive-wire.js';
 
 export type { ListenOptions } from './connect-front.js';
 
@@ -234,7 +236,10 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
       sendTimeoutMs: this.options.sendTimeoutMs,
       lingerMs: this.options.lingerMs,
       maxConnectionAgeMs: this.options.maxConnectionAgeMs,
+      wantsGoaway: wantsGoaway(options.headers ?? {}),
+      peerSilenceMs: announcedSilenceMs(options.headers ?? {}),
     });
+    if (this.options.keepaliveMs > 0) (socket as Partial<Socket>).setKeepAlive?.(true, this.options.keepaliveMs);
     this.connections.add(conn);
     if (options.head && options.head.length > 0) socket.unshift(options.head);
     this.telemetry.connectionOpened(conn);

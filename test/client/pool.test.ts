@@ -65,6 +65,18 @@ describe('connectPool', () => {
     expect(names.filter((n) => n === 'b')).toHaveLength(5);
   });
 
+  it('opens one connection per listing of the same address, and spreads calls over them', async () => {
+    const a = await startBackend('a');
+    cleanup.push(() => a.server.close());
+    const pool = track(connectPool([a.address, a.address, a.address]));
+    await waitFor(() => pool.status().length === 3 && pool.status().every((s) => s.healthy));
+    expect(pool.status().map((s) => s.address)).toEqual([a.address, a.address, a.address]);
+    expect(a.server.connectionCount).toBe(3);
+    const slow = [pool.call('Slow.Work', 200), pool.call('Slow.Work', 200), pool.call('Slow.Work', 200)];
+    expect(pool.status().map((s) => s.pending)).toEqual([1, 1, 1]); // round-robin: one on each connection
+    expect(await Promise.all(slow)).toEqual(['a', 'a', 'a']);
+  });
+
   it('sends to the endpoint with the fewest pending calls with least-pending', async () => {
     const a = await startBackend('a');
     const b = await startBackend('b');

@@ -7,6 +7,7 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dial } from '../../src/client/dial.js';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { connectPool } from '../../src/client/pool.js';
 import { backoffBound, backoffDelay, RetryBudget } from '../../src/client/retry-policy.js';
@@ -46,10 +47,15 @@ afterEach(async () => {
   cleanup = [];
 });
 
+/** Pool options for msgpack connections that cannot be told to go away (plain TCP: no CONNECT headers). */
+const UNTOLD = { plain: true, codec: 'msgpack' } as const;
+
+// A netrpc msgpack client on a CONNECT is told to go away before any refusal (test/client/goaway.test.ts);
+// over plain TCP it sends no headers, cannot be told, and meets the refusal like gob and json clients.
 describe('the drain refusal', () => {
   it.each(['msgpack', 'gob', 'json'] as const)('reaches a %s client as a ServerError marked never executed', async (codec) => {
     const a = await startBackend('a');
-    const client = await dialHTTP(a.address, { codec });
+    const client = codec === 'msgpack' ? await dial(`tcp://${a.address}`, { codec }) : await dialHTTP(a.address, { codec });
     cleanup.push(() => client.close());
     const running = client.call('Who.Slow', 300);
     await waitFor(() => a.ran.get('Slow') === 1);
@@ -68,7 +74,7 @@ describe('the drain refusal', () => {
     const a = await startBackend('a');
     const b = await startBackend('b');
     cleanup.push(() => b.server.close());
-    const pool = connectPool([a.address, b.address]);
+    const pool = connectPool([a.address, b.address], UNTOLD);
     cleanup.push(() => pool.close());
     await waitFor(() => pool.status().every((s) => s.healthy));
     const slow = [pool.call('Who.Slow', 400), pool.call('Who.Slow', 400)]; // one on each, keeping a's connection open
@@ -86,7 +92,7 @@ describe('the drain refusal', () => {
 
   it('is returned as is when the call asks for no retry', async () => {
     const a = await startBackend('a');
-    const pool = connectPool([a.address]);
+    const pool = connectPool([a.address], UNTOLD);
     cleanup.push(() => pool.close());
     await pool.ready();
     const running = pool.call('Who.Slow', 300);

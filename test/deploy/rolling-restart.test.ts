@@ -9,9 +9,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectPool } from '../../src/client/pool.js';
-import { RpcError } from '../../src/errors.js';
 import { startCli } from '../cli/cli-process.js';
 import type { CliRun } from '../cli/cli-process.js';
+import { startCallLoad } from '../support/call-load.js';
 import { requireDnsmasq, startDnsmasq } from '../support/dnsmasq.js';
 import type { TestDns } from '../support/dnsmasq.js';
 import { freePort } from '../support/ports.js';
@@ -37,18 +37,10 @@ async function startReplica(host: string, port: number): Promise<CliRun> {
   return run;
 }
 
-interface Tally {
-  calls: number;
-  idempotentFailures: string[];
-  neverStartedFailures: string[];
-  otherFailures: string[];
-  latencies: number[];
-}
-
 describe.runIf(haveDnsmasq)('a rolling restart behind DNS', () => {
   it.each([
     ['each replica leaves DNS before it stops', true],
-    ['the records never change (the drain refusal and reconnects do the work)', false],
+    ['the records never change (the goaway notice and reconnects do the work)', false],
   ])('loses no idempotent call and no call a server never started: %s', { timeout: 90_000 }, async (_name, leavesDns) => {
     const port = await freePort(HOSTS[0]!);
     const replicas = await Promise.all(HOSTS.map((h) => startReplica(h, port)));
@@ -58,26 +50,8 @@ describe.runIf(haveDnsmasq)('a rolling restart behind DNS', () => {
     const pool = connectPool([`dns://${dns.server}/svc.test:${port}`], { reresolveMs: 1000, minBackoffMs: 50, maxBackoffMs: 500 });
     await pool.ready();
 
-    const tally: Tally = { calls: 0, idempotentFailures: [], neverStartedFailures: [], otherFailures: [], latencies: [] };
-    let rolling = true;
-    const caller = async (id: number): Promise<void> => {
-      for (let i = 0; rolling; i++) {
-        const idempotent = i % 2 === 0;
-        const started = performance.now();
-        try {
-          if (idempotent) expect(await pool.call('Arith.Multiply', { A: id, B: i }, { idempotent: true, timeout: 10_000 })).toBe(id * i);
-          else expect(await pool.call('Echo.Echo', `${id}/${i}`, { timeout: 10_000 })).toBe(`${id}/${i}`);
-          tally.latencies.push(performance.now() - started);
-        } catch (err) {
-          const text = err instanceof RpcError ? `${err.code}: ${err.message}` : String(err);
-          if (idempotent) tally.idempotentFailures.push(text);
-          else if (err instanceof RpcError && err.unsent) tally.neverStartedFailures.push(text);
-          else tally.otherFailures.push(text);
-        }
-        tally.calls++;
-      }
-    };
-    const callers = Array.from({ length: CALLERS }, (_, id) => caller(id + 1));
+    const load = startCallLoad([pool], CALLERS);
+    const { tally } = load;
 
     for (const [i, host] of HOSTS.entries()) {
       const before = tally.calls;
@@ -100,16 +74,11 @@ describe.runIf(haveDnsmasq)('a rolling restart behind DNS', () => {
       }
       expect(tally.calls).toBeGreaterThan(before); // calls went on during this replica's restart
     }
-    rolling = false;
-    await Promise.all(callers);
-    const stats = pool.stats();
+    const figures = await load.stop();
     await pool.close();
-
-    const sorted = tally.latencies.sort((a, b) => a - b);
-    const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? 0;
     console.log(
-      `rolling restart (${leavesDns ? 'leaving DNS' : 'fixed records'}): ${tally.calls} calls, ${stats.retries} retries, ${stats.throttled} throttled, ` +
-        `p50 ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${sorted.at(-1)?.toFixed(1)} ms, ` +
+      `rolling restart (${leavesDns ? 'leaving DNS' : 'fixed records'}): ${figures.calls} calls, ${figures.retries} retries, ${figures.throttled} throttled, ` +
+        `p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, max ${figures.max.toFixed(1)} ms, ` +
         `non-idempotent failures that may have run: ${tally.otherFailures.length}`,
     );
     expect(tally.idempotentFailures).toEqual([]);

@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ClientResponse } from '../../src/codec/codec.js';
 import { gobCodec } from '../../src/codec/gob/gob-codec.js';
 import { StreamDecoder } from '../../src/codec/gob/decoder.js';
 import { GobReader } from '../../src/codec/gob/reader.js';
@@ -239,7 +240,7 @@ describe('gob: inferring and encoding a reply is linear in its size', () => {
         expect(reads).toBeLessThanOrEqual(3 * props + 64 * count);
         const client = gobCodec.newClientCodec({ maxDepth: 100 });
         let reply: { reply: unknown; error: string | null } | undefined;
-        for (const f of splitGob(bytes)) reply = client.decodeFrame(f) ?? reply;
+        for (const f of splitGob(bytes)) reply = (client.decodeFrame(f) as ClientResponse | undefined) ?? reply;
         // Decoded, each element gets every field of the union (Go's zero fill): count × fields values,
         // which only fits the receiving budget while the union is small.
         const union = new Set(list.flatMap((o) => Object.keys(o))).size;

@@ -268,7 +268,7 @@ export function decodeReplies(codec: CodecName, bytes: Uint8Array): ClientRespon
     const n = c.measure(bytes, p, bytes.length);
     if (n <= 0) break;
     const r = c.decodeFrame(bytes, p, p + n);
-    if (r !== undefined) out.push(r);
+    if (r !== undefined && r.type === 'response') out.push(r);
     p += n;
   }
   return out;

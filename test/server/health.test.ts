@@ -126,7 +126,7 @@ describe('close with a drain delay', () => {
     server.setServingStatus('', 'SERVING'); // cannot be undone once shutting down
     expect(server.servingStatus('')).toBe('NOT_SERVING');
     expect(await before.call('Arith.Multiply', { A: 2, B: 3 })).toBe(6);
-    const during = await dialHTTP(address); // new connections are still accepted
+    const during = await dialHTTP(address, { codec: 'gob' }); // new connections are still accepted (gob: told by the refusal)
     cleanup.push(() => during.close());
     expect(await during.call('Arith.Add', { A: 2, B: 3 })).toBe(5);
     expect(server.draining).toBe(false);

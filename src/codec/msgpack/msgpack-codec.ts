@@ -1,7 +1,7 @@
 import { Packr } from 'msgpackr';
 import { ErrorCode, ProtocolError, RpcError } from '../../errors.js';
 import { CallIds } from '../call-ids.js';
-import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, Encoded, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
+import type { ClientCodec, ClientMessage, ClientOutgoing, Codec, CodecOptions, Encoded, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import { isLargeBytes, isSmallUint, largeRequest, largeResponse } from './msgpack-large.js';
 import { measureMsgpack } from './msgpack-measure.js';
 import { decodedCost } from '../limits.js';
@@ -108,6 +108,10 @@ class MsgpackServerCodec implements ServerCodec {
     if (isLargeBytes(reply) && isSmallUint(id)) return largeResponse(id, reply);
     return encode([RESPONSE, id, null, reply], `reply for ${serviceMethod}`);
   }
+
+  encodeNotification(method: string, params: readonly unknown[]): Encoded {
+    return encode([NOTIFICATION, method, params], `notification ${method}`);
+  }
 }
 
 class MsgpackClientCodec implements ClientCodec {
@@ -134,13 +138,16 @@ class MsgpackClientCodec implements ClientCodec {
     return encode([REQUEST, seq, serviceMethod, [args]], `arguments for ${serviceMethod}`);
   }
 
-  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
+  decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientMessage {
     const m = decode(buf, start, end);
     if (Array.isArray(m) && m.length === 4 && m[0] === RESPONSE && typeof m[1] === 'number') {
       const error = m[2] === null || m[2] === undefined ? null : errorText(m[2]);
       return { type: 'response', seq: m[1], error, reply: error === null ? m[3] : undefined };
     }
-    throw new ProtocolError('rpc: msgpack: message is not a msgpack-rpc response [1, msgid, error, result]');
+    if (Array.isArray(m) && m.length === 3 && m[0] === NOTIFICATION && typeof m[1] === 'string') {
+      return { type: 'notification', method: m[1], params: m[2] };
+    }
+    throw new ProtocolError('rpc: msgpack: message is not a msgpack-rpc response [1, msgid, error, result] or notification [2, method, params]');
   }
 }
 

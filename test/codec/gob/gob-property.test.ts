@@ -153,7 +153,7 @@ function repliesThrough(server: ServerCodec, client: ClientCodec, values: readon
   const got: unknown[] = [];
   for (const f of frames(client, bytes)) {
     const r = client.decodeFrame(f);
-    if (r === undefined) continue;
+    if (r === undefined || r.type !== 'response') continue;
     if (r.error !== null) throw new Error(`error reply: ${r.error}`);
     got.push(r.reply);
   }

@@ -45,7 +45,7 @@ function serverReader() {
 
 function clientReader() {
   const codec = gobCodec.newClientCodec(opts);
-  return { codec, reader: new FrameReader<ClientResponse>(codec.measure, (f) => codec.decodeFrame(f)) };
+  return { codec, reader: new FrameReader<ClientResponse>(codec.measure, (f) => codec.decodeFrame(f) as ClientResponse | undefined) };
 }
 
 const args: GoType = { kind: 'struct', name: 'Args', fields: [{ name: 'A', type: { kind: 'int' } }, { name: 'B', type: { kind: 'int' } }] };

@@ -2,6 +2,7 @@ import { pack, unpack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { msgpackCodec } from '../../../src/codec/msgpack/msgpack-codec.js';
 import { measureMsgpack } from '../../../src/codec/msgpack/msgpack-measure.js';
+import type { ClientResponse } from '../../../src/codec/codec.js';
 import { ErrorCode, ProtocolError, RpcError } from '../../../src/errors.js';
 import { encodeRequest, encodeResponse } from '../../support/codec-messages.js';
 
@@ -93,7 +94,7 @@ describe('msgpack codec', () => {
 
   it('turns a non-string error object into readable text', () => {
     const client = msgpackCodec.newClientCodec(opts);
-    expect(client.decodeFrame(pack([1, 1, { code: 5, msg: 'no' }, null]))!.error).toBe('{"code":5,"msg":"no"}');
+    expect((client.decodeFrame(pack([1, 1, { code: 5, msg: 'no' }, null])) as ClientResponse).error).toBe('{"code":5,"msg":"no"}');
   });
 
   it.each([
