@@ -67,7 +67,7 @@ export function readMetadata(value: unknown, limits: MetadataLimits): Record<str
   let bytes = 0;
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    if (!METADATA_KEY.test(key)) return invalid(`metadata key ${JSON.stringify(key.slice(0, 64))} is not lower-case letters, digits, '-', '_' or '.'`);
+    if (!METADATA_KEY.test(key)) return invalid(`metadata key ${JSON.stringify(key.slice(0, 64))} is not 1 to 256 lower-case letters, digits, '-', '_' or '.' starting with a letter or digit`);
     if (typeof v !== 'string') return invalid(`metadata value of ${JSON.stringify(key)} must be a string, not ${describe(v)}`);
     if (++entries > limits.maxMetadataEntries) {
       return new MetadataProblem(ErrorCode.MessageTooLarge, `metadata has more than ${limits.maxMetadataEntries} keys`);
