@@ -1,5 +1,6 @@
 import { DEFAULT_METADATA_LIMITS, MetadataProblem, readMetadata, readTimeoutMs } from '../call-metadata.js';
 import type { MetadataLimits } from '../call-metadata.js';
+import { RpcError } from '../errors.js';
 
 /**
  * Call context on the wire: what a client that negotiated it on the
@@ -62,6 +63,6 @@ export function wireContext(metadata: Readonly<Record<string, string>> | undefin
   return timeoutMs === undefined ? { [WIRE_METADATA]: metadata } : { [WIRE_METADATA]: metadata, [WIRE_TIMEOUT]: timeoutMs };
 }
 
-function contextError(problem: MetadataProblem): Error {
-  return new Error(`rpc: ${problem.message}`);
+function contextError(problem: MetadataProblem): RpcError {
+  return new RpcError(problem.code, `rpc: ${problem.message}`);
 }

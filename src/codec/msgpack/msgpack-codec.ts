@@ -120,7 +120,7 @@ class MsgpackServerCodec implements ServerCodec {
     const context = m[4];
     const fields = isMap(context)
       ? readContext(context[WIRE_METADATA], context[WIRE_TIMEOUT], this.context)
-      : { argsError: new Error('rpc: msgpack: call context must be a map') };
+      : { argsError: new RpcError(ErrorCode.InvalidArgument, 'rpc: msgpack: call context must be a map') };
     return { type: 'request', id: this.ids.local(m[1]), serviceMethod: m[2] as string, args: params[0], ...fields };
   }
 
