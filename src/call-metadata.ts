@@ -53,12 +53,12 @@ export class MetadataProblem {
 
 /**
  * readMetadata checks a metadata value (the user's, or one a peer sent)
- * against the key rule and `limits`, and returns a fresh copy (a plain
- * object: the key rule keeps `__proto__` out), or the problem: RPC_INVALID_ARGUMENT for anything but an object
+ * against the key rule and `limits`, and returns a fresh frozen copy (a
+ * plain object: the key rule keeps `__proto__` out), or the problem: RPC_INVALID_ARGUMENT for anything but an object
  * of string keys and string values, RPC_MESSAGE_TOO_LARGE past the
  * limits. An object without keys returns undefined (nothing to carry).
  */
-export function readMetadata(value: unknown, limits: MetadataLimits): Record<string, string> | undefined | MetadataProblem {
+export function readMetadata(value: unknown, limits: MetadataLimits): Readonly<Record<string, string>> | undefined | MetadataProblem {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Map) {
     return invalid(`metadata must be an object of string values, not ${describe(value)}`);
   }
@@ -79,7 +79,7 @@ export function readMetadata(value: unknown, limits: MetadataLimits): Record<str
     copy ??= {};
     copy[key] = v;
   }
-  return copy;
+  return copy && Object.freeze(copy);
 }
 
 /**

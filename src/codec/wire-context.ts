@@ -40,7 +40,7 @@ const NONE: ContextFields = Object.freeze({});
  * error and the connection goes on (the frame itself was well formed).
  */
 export function readContext(metadata: unknown, timeoutMs: unknown, limits: MetadataLimits = DEFAULT_METADATA_LIMITS): ContextFields {
-  let md: Record<string, string> | undefined;
+  let md: Readonly<Record<string, string>> | undefined;
   if (metadata !== undefined && metadata !== null) {
     const read = readMetadata(metadata, limits);
     if (read instanceof MetadataProblem) return { argsError: contextError(read) };

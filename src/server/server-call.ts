@@ -28,6 +28,7 @@ export class ServerCall implements CallContext {
   limitMs = 0;
   /** The limit is the client's deadline (sooner than the server's handler limit, if any). */
   limitIsClients = false;
+  /** The call's metadata (frozen; a shared empty object when the client sent none). */
   readonly metadata: Readonly<Record<string, string>>;
   /** The decoded size of its request, held against the server's read budget until the handler finishes. */
   cost = 0;
@@ -57,7 +58,7 @@ export class ServerCall implements CallContext {
     return Math.round(Date.now() - (performance.now() - this.started) + this.limitMs);
   }
 
-  /** signal aborts when the client cancels, the server's time limit passes, or the connection goes away. */
+  /** signal aborts when the client cancels, the call's deadline or the server's time limit passes, or the connection goes away. */
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
