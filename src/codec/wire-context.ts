@@ -1,6 +1,7 @@
 import { DEFAULT_METADATA_LIMITS, MetadataProblem, readMetadata, readTimeoutMs } from '../call-metadata.js';
 import type { MetadataLimits } from '../call-metadata.js';
 import { RpcError } from '../errors.js';
+import type { ServerRequest } from './codec.js';
 
 /**
  * Call context on the wire: what a client that negotiated it on the
@@ -24,37 +25,38 @@ import { RpcError } from '../errors.js';
 export const WIRE_METADATA = 'metadata';
 export const WIRE_TIMEOUT = 'timeoutMs';
 
-/** ContextFields are what a server codec adds to a request from its call context. */
-export interface ContextFields {
-  readonly metadata?: Readonly<Record<string, string>>;
-  readonly timeoutMs?: number;
-  readonly argsError?: Error;
-}
-
-const NONE: ContextFields = Object.freeze({});
-
 /**
- * readContext checks the metadata and timeout a request carried (either
- * undefined when absent) and returns them as request fields, or an
- * `argsError` saying what was wrong: the call is then answered with that
- * error and the connection goes on (the frame itself was well formed).
+ * requestWithContext is the request a server codec decoded, with the
+ * metadata and timeout it carried (either undefined when absent) checked:
+ * they become the request's fields, or, when either is malformed or over
+ * `limits`, its `argsError` says what was wrong (the call is then answered
+ * with that error and the connection goes on: the frame itself was well
+ * formed). Every such request has the same shape.
  */
-export function readContext(metadata: unknown, timeoutMs: unknown, limits: MetadataLimits = DEFAULT_METADATA_LIMITS): ContextFields {
+export function requestWithContext(
+  id: number,
+  serviceMethod: string,
+  args: unknown,
+  metadata: unknown,
+  timeoutMs: unknown,
+  limits: MetadataLimits = DEFAULT_METADATA_LIMITS,
+  heldCost?: number,
+): ServerRequest {
   let md: Readonly<Record<string, string>> | undefined;
+  let timeout: number | undefined;
+  let argsError: RpcError | undefined;
   if (metadata !== undefined && metadata !== null) {
     const read = readMetadata(metadata, limits);
-    if (read instanceof MetadataProblem) return { argsError: contextError(read) };
-    md = read;
+    if (read instanceof MetadataProblem) argsError = contextError(read);
+    else md = read;
   }
-  let timeout: number | undefined;
-  if (timeoutMs !== undefined && timeoutMs !== null) {
+  if (argsError === undefined && timeoutMs !== undefined && timeoutMs !== null) {
     const read = readTimeoutMs(timeoutMs);
-    if (read instanceof MetadataProblem) return { argsError: contextError(read) };
-    timeout = read;
+    if (read instanceof MetadataProblem) argsError = contextError(read);
+    else timeout = read;
   }
-  if (md === undefined && timeout === undefined) return NONE;
-  if (timeout === undefined) return { metadata: md };
-  return md === undefined ? { timeoutMs: timeout } : { metadata: md, timeoutMs: timeout };
+  if (argsError !== undefined) md = timeout = undefined;
+  return { type: 'request', id, serviceMethod, args, argsError, metadata: md, timeoutMs: timeout, heldCost };
 }
 
 /** wireContext is the msgpack / json object for a request's context, or undefined when it has none. */

@@ -12,7 +12,7 @@ import { measureGob } from './framing.js';
 import type { DecType } from './type-table.js';
 import { encTypeOfWire } from './wire-memory.js';
 import { decodedCost } from '../limits.js';
-import { readContext } from '../wire-context.js';
+import { requestWithContext } from '../wire-context.js';
 import { DEFAULT_METADATA_LIMITS } from '../../call-metadata.js';
 import type { MetadataLimits } from '../../call-metadata.js';
 
@@ -187,8 +187,7 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
     if (pair.bodyType !== undefined && (typeof body !== 'object' || body === null)) this.scalarArgs.set(id, { value: body, type: pair.bodyType });
     if (this.context && (header.metadata != null || header.timeoutMs)) {
       // Gob omits zero fields: no metadata decodes as null, no timeout as 0.
-      const fields = readContext(header.metadata, header.timeoutMs || undefined, this.context);
-      return { type: 'request', id, serviceMethod: header.serviceMethod, args: body, heldCost: this.headerCost, ...fields };
+      return requestWithContext(id, header.serviceMethod, body, header.metadata, header.timeoutMs || undefined, this.context, this.headerCost);
     }
     return { type: 'request', id, serviceMethod: header.serviceMethod, args: body };
   }

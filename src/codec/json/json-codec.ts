@@ -7,7 +7,7 @@ import { stringifyGoJson } from './json-values.js';
 import { parseJsonLossless } from './json-lossless.js';
 import type { JsonScan } from './json-measure.js';
 import { decodedCost } from '../limits.js';
-import { readContext, WIRE_METADATA, WIRE_TIMEOUT } from '../wire-context.js';
+import { requestWithContext, WIRE_METADATA, WIRE_TIMEOUT } from '../wire-context.js';
 import { DEFAULT_METADATA_LIMITS } from '../../call-metadata.js';
 import type { MetadataLimits } from '../../call-metadata.js';
 
@@ -75,7 +75,7 @@ class JsonServerCodec implements ServerCodec {
       return { type: 'request', id, serviceMethod: m.method, args: undefined, argsError: new Error('jsonrpc: request body missing params') };
     }
     if (this.context && (m[WIRE_METADATA] !== undefined || m[WIRE_TIMEOUT] !== undefined)) {
-      return { type: 'request', id, serviceMethod: m.method, args: m.params[0], ...readContext(m[WIRE_METADATA], m[WIRE_TIMEOUT], this.context) };
+      return requestWithContext(id, m.method, m.params[0], m[WIRE_METADATA], m[WIRE_TIMEOUT], this.context);
     }
     return { type: 'request', id, serviceMethod: m.method, args: m.params[0] };
   }

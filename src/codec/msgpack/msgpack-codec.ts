@@ -7,7 +7,7 @@ import { measureMsgpack } from './msgpack-measure.js';
 import { decodedCost } from '../limits.js';
 import type { ValueCount } from '../limits.js';
 import { CANCEL_METHOD, CANCEL_NOTIFICATION, cancelOf } from '../cancel.js';
-import { readContext, WIRE_METADATA, WIRE_TIMEOUT, wireContext } from '../wire-context.js';
+import { requestWithContext, WIRE_METADATA, WIRE_TIMEOUT, wireContext } from '../wire-context.js';
 import { DEFAULT_METADATA_LIMITS } from '../../call-metadata.js';
 import type { MetadataLimits } from '../../call-metadata.js';
 
@@ -118,10 +118,11 @@ class MsgpackServerCodec implements ServerCodec {
     const params = m[3] as unknown[];
     if (m[2] === CANCEL_METHOD) return cancelOf(this.ids, params[0]);
     const context = m[4];
-    const fields = isMap(context)
-      ? readContext(context[WIRE_METADATA], context[WIRE_TIMEOUT], this.context)
-      : { argsError: new RpcError(ErrorCode.InvalidArgument, 'rpc: msgpack: call context must be a map') };
-    return { type: 'request', id: this.ids.local(m[1]), serviceMethod: m[2] as string, args: params[0], ...fields };
+    const id = this.ids.local(m[1]);
+    if (!isMap(context)) {
+      return { type: 'request', id, serviceMethod: m[2] as string, args: params[0], argsError: new RpcError(ErrorCode.InvalidArgument, 'rpc: msgpack: call context must be a map') };
+    }
+    return requestWithContext(id, m[2] as string, params[0], context[WIRE_METADATA], context[WIRE_TIMEOUT], this.context);
   }
 
   encode({ id: local, serviceMethod, error, reply }: ServerOutgoing): Encoded {
