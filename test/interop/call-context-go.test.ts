@@ -6,9 +6,15 @@
  * jsonrpc behind rpc.HandleHTTP-style fronts, and a plain msgpack-rpc
  * server that refuses any request that is not a 4-element array): the
  * server grants nothing, so the bytes on the wire are exactly those of the
- * same call without metadata, and the call works.
+ * same call without metadata, and the call works. Last, the envelopes
+ * themselves are fed to Go's gob and jsonrpc servers by hand: Go decodes
+ * the wider gob `Request` type and the extra JSON members and answers,
+ * so the gob type definition is valid and the fields are ignored.
  */
 import net from 'node:net';
+import { builtinCodecs } from '../../src/codec/builtin.js';
+import { joined } from '../support/codec-messages.js';
+import { rawConnect } from '../helpers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../src/call-context.js';
 import { dialHTTP } from '../../src/client/dial-http.js';
@@ -140,5 +146,52 @@ describe.skipIf(!haveGo).each([
     expect(withContext.length).toBeGreaterThan(0);
     expect(withContext.toString('latin1')).toContain('Rpc-Features: metadata\r\n');
     expect(withContext.equals(without)).toBe(true);
+  });
+});
+
+describe.skipIf(!haveGo).each([
+  ['gob', 'gobserver'],
+  ['json', 'jsonserver'],
+] as const)('the %s call-context envelope, if it ever reached Go %s', (codec, program) => {
+  let go: StartedServer;
+
+  beforeAll(async () => {
+    go = await startListeningProgram(await buildGoProgram(program));
+  }, 60_000);
+  afterAll(() => go?.stop());
+
+  it("is valid for Go's decoder, which ignores the extra fields and answers", async () => {
+    // Never sent to a Go server (it grants nothing); this checks the gob type
+    // definition is well formed and that Go would drop the fields, as doc.go says.
+    const raw = await rawConnect(Number(go.address.split(':')[1]));
+    raw.socket.write(`CONNECT /_goRPC_ HTTP/1.0\r\n\r\n`);
+    const head = await raw.waitFor((b) => b.includes('\n\n'));
+    const start = head.indexOf('\n\n') + 2;
+    const c = builtinCodecs.find((x) => x.name === codec)!;
+    const client = c.newClientCodec({ maxDepth: 100 });
+    const metadata = { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
+    raw.socket.write(joined(client.encode({ type: 'request', seq: 1, serviceMethod: 'Arith.Multiply', args: { A: 6, B: 7 }, metadata, timeoutMs: 900 })));
+    raw.socket.write(joined(client.encode({ type: 'request', seq: 2, serviceMethod: 'Echo.Upper', args: 'ok', metadata, timeoutMs: 900 })));
+    const replies = new Map<number, unknown>();
+    await raw.waitFor((b) => {
+      replies.clear();
+      const reader = c.newClientCodec({ maxDepth: 100 });
+      const bytes = b.subarray(start);
+      for (let p = 0; p < bytes.length; ) {
+        if (reader.isPadding?.(bytes[p]!)) {
+          p++;
+          continue;
+        }
+        const n = reader.measure(bytes, p, bytes.length);
+        if (n <= 0) break;
+        const r = reader.decodeFrame(bytes, p, p + n);
+        if (r) replies.set(r.seq, r.error ?? r.reply);
+        p += n;
+      }
+      return replies.size === 2;
+    });
+    expect(replies.get(1)).toBe(42);
+    expect(replies.get(2)).toBe('OK');
+    raw.socket.destroy();
   });
 });
