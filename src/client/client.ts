@@ -6,6 +6,7 @@ import { isDrainRefusal } from '../drain-refusal.js';
 import { DEFAULT_METADATA_LIMITS, MetadataProblem, metadataError, readMetadata, wireTimeoutMs } from '../call-metadata.js';
 import type { MetadataLimits } from '../call-metadata.js';
 import { FrameReader } from '../codec/frame-reader.js';
+import { DEADLINE_PASSED } from '../codec/wire-context.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
 import { timerDelay } from '../timer-delay.js';
@@ -44,6 +45,8 @@ class PendingCall {
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: RpcError) => void;
   timer: NodeJS.Timeout | undefined;
+  /** The error the call's timeout ends it with (also when the server's answer says the deadline passed first). */
+  timeoutError: (() => RpcError) | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 
@@ -157,7 +160,8 @@ export class Client {
       const call = new PendingCall(seq, resolve as (v: unknown) => void, reject);
       this.pending.set(seq, call);
       if (timeout > 0) {
-        call.timer = setTimeout(() => this.expire(call, new RpcError(ErrorCode.Timeout, `rpc: ${serviceMethod} timed out after ${timeout} ms`)), timerDelay(timeout));
+        call.timeoutError = () => new RpcError(ErrorCode.Timeout, `rpc: ${serviceMethod} timed out after ${timeout} ms`);
+        call.timer = setTimeout(() => this.expire(call, call.timeoutError!()), timerDelay(timeout));
       }
       if (signal) {
         call.signal = signal;
@@ -236,6 +240,8 @@ export class Client {
     this.pending.delete(res.seq);
     call.detach();
     if (res.error === null) call.resolve(res.reply);
+    // The server saw the deadline this client sent pass before this client's own timer fired: the same timeout.
+    else if (res.error === DEADLINE_PASSED && call.timeoutError) call.reject(call.timeoutError());
     // A draining server refused the call without running it: safe to send elsewhere.
     else call.reject(new ServerError(res.error, { unsent: isDrainRefusal(res.error) }));
   }

@@ -21,6 +21,15 @@ import type { ServerRequest } from './codec.js';
  *   (a gob type of its own; Go's decoder would ignore the two extra fields).
  */
 
+/**
+ * DEADLINE_PASSED is the error text a server answers a call with when the
+ * deadline its client sent passed first (the handler's signal aborts as
+ * for a cancel). The client has normally given up by then and drops it; a
+ * client whose own timer is late takes this exact text as its timeout
+ * (RPC_TIMEOUT), as it would have been without the server's answer.
+ */
+export const DEADLINE_PASSED = "rpc: the client's deadline passed";
+
 /** WIRE_METADATA and WIRE_TIMEOUT are the member names msgpack and json use. */
 export const WIRE_METADATA = 'metadata';
 export const WIRE_TIMEOUT = 'timeoutMs';

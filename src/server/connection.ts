@@ -13,6 +13,7 @@ import { SendDeadline } from './send-deadline.js';
 import type { Traffic } from './server-telemetry.js';
 import { errorText, isThenable, ServerCall } from './server-call.js';
 import { SHUTTING_DOWN } from '../drain-refusal.js';
+import { DEADLINE_PASSED } from '../codec/wire-context.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -256,8 +257,9 @@ export class ServerConnection {
    * server's handler limit the call times out (RPC_TIMEOUT). At the
    * client's deadline, when that came first, the client has given up: the
    * call ends as if its cancel had arrived (RPC_ABORTED, whichever of the
-   * two comes first), and the error reply, which the client drops, only
-   * frees the call's id in the codec.
+   * two comes first), and the reply DEADLINE_PASSED, which the client drops
+   * (or takes as its own timeout when its timer is late), frees the call's
+   * state in the codec.
    */
   timeOut(call: ServerCall): void {
     if (call.answered || this.closed) return;
@@ -267,7 +269,7 @@ export class ServerConnection {
       const message = `rpc: ${sm} cancelled: the client's deadline of ${call.limitMs} ms passed`;
       call.method.stats.record(performance.now() - call.started, 'cancelled');
       call.abort(new RpcError(ErrorCode.Aborted, message));
-      return this.reply(call.id, sm, message, undefined, call.method);
+      return this.reply(call.id, sm, DEADLINE_PASSED, undefined, call.method);
     }
     const message = `rpc: ${sm} timed out after ${call.limitMs} ms`;
     call.method.stats.record(performance.now() - call.started, 'timeout');

@@ -9,7 +9,9 @@
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pack, unpack } from 'msgpackr';
 import { z } from 'zod';
+import { DEADLINE_PASSED } from '../../src/codec/wire-context.js';
 import { dialHTTP } from '../../src/client/dial-http.js';
 import { dial } from '../../src/client/dial.js';
 import { connectPool } from '../../src/client/pool.js';
@@ -266,6 +268,44 @@ describe('call context and the server limit', () => {
     const seen = await client.call<Seen>('Ctx.Show', 'j');
     expect(seen.remainingMs).toBeGreaterThan(0);
     expect(seen.remainingMs).toBeLessThanOrEqual(400);
+  });
+});
+
+describe("a client whose own timer is late", () => {
+  it("takes the server's deadline answer as its timeout, and any other call's as a server error", async () => {
+    // A server that answers every call at once with the deadline text, as a netrpc server does when the deadline passes first.
+    const seenRequests: unknown[][] = [];
+    const fake = net.createServer((socket) => {
+      let head = Buffer.alloc(0);
+      let connected = false;
+      socket.on('data', (chunk: Buffer) => {
+        if (!connected) {
+          head = Buffer.concat([head, chunk]);
+          const end = head.indexOf('\r\n\r\n');
+          if (end === -1) return;
+          connected = true;
+          socket.write('HTTP/1.0 200 Connected to Go RPC\nRpc-Codec: msgpack\nRpc-Features: metadata\n\n');
+          chunk = head.subarray(end + 4);
+          if (chunk.length === 0) return;
+        }
+        const request = unpack(chunk) as unknown[];
+        seenRequests.push(request);
+        socket.write(pack([1, request[1], DEADLINE_PASSED, null]));
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    try {
+      await using client = await dialHTTP(`127.0.0.1:${(fake.address() as net.AddressInfo).port}`, { codec: 'msgpack' });
+      const timedOut = await rejection(client.call('Ctx.Show', 'late', { timeout: 60_000 }));
+      expect(timedOut.code).toBe(ErrorCode.Timeout);
+      expect(timedOut.message).toBe('rpc: Ctx.Show timed out after 60000 ms');
+      expect(seenRequests[0]).toEqual([0, 0, 'Ctx.Show', ['late'], { timeoutMs: 60_000 }]);
+      const noDeadline = await rejection(client.call('Ctx.Show', 'none'));
+      expect(noDeadline).toBeInstanceOf(ServerError);
+      expect(noDeadline.message).toBe(DEADLINE_PASSED);
+    } finally {
+      fake.close();
+    }
   });
 });
 
