@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Codec } from '../codec/codec.js';
-import { DEFAULT_RPC_PATH } from '../connect-wire.js';
+import { DEFAULT_RPC_PATH, METADATA_FEATURE } from '../connect-wire.js';
 import { NOTICES_REQUEST } from '../goaway.js';
 import { keepaliveRequest } from '../keepalive-wire.js';
 import { DEFAULT_KEEPALIVE_TIMEOUT_MS } from './keepalive.js';
@@ -33,7 +33,11 @@ export interface DialOptions {
    * An `https://` address turns TLS on too.
    */
   readonly tls?: boolean | ConnectionOptions;
-  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  /**
+   * Tell the server when a call times out or is aborted, so it can stop
+   * work (and, where the server granted call context, send each call's
+   * deadline with it). Default true.
+   */
   readonly cancelOnServer?: boolean;
   /**
    * HTTP forward proxy URL (`http://[user:pass@]proxy:3128`) to tunnel
@@ -61,6 +65,10 @@ export interface DialOptions {
   readonly keepaliveMs?: number;
   /** Time a ping may go unanswered before the connection counts as lost (pending calls fail with RPC_CONNECTION_LOST). Default 10 000. */
   readonly keepaliveTimeoutMs?: number;
+  /** Most bytes of one call's `metadata` (see StreamClientOptions.maxMetadataBytes). Default 8 KiB. */
+  readonly maxMetadataBytes?: number;
+  /** Most keys in one call's `metadata`. Default 64. */
+  readonly maxMetadataEntries?: number;
 }
 
 /** keepaliveHeader announces the client's ping schedule on the CONNECT when it pings (see src/keepalive-wire.ts). */
@@ -79,12 +87,15 @@ function keepaliveHeader(options: DialOptions): Readonly<Record<string, string>>
  * when `signal` fires first. When the server does not confirm a codec
  * other than gob (a Go rpc.HandleHTTP server), the first call fails fast
  * with advice to dial with gob instead of waiting for its timeout.
+ * The CONNECT asks for call context (`Rpc-Features: metadata`); only
+ * when the answer grants it do calls carry their `metadata` and timeout
+ * (a Go server grants nothing, and gets exactly what Go's client sends).
  */
 export async function dialHTTP(address: string, options: DialOptions = {}): Promise<Client> {
   const endpoint = parseAddress(address);
   const auto = options.codec === 'auto';
   let codec = pickCodec(auto ? 'msgpack' : options.codec, 'msgpack');
-  const { socket, codecConfirmed: confirmed } = await connectHTTP({
+  const { socket, codecConfirmed: confirmed, features } = await connectHTTP({
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
     codecName: codec.name,
@@ -97,5 +108,6 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
   });
   if (auto && !confirmed) codec = pickCodec('gob', 'gob');
   const unconfirmed = !confirmed && codec.name !== 'gob';
-  return clientOver(socket, codec, options, unconfirmed ? { wrapCodec: exposeGobMismatch, protocolHint: codecMismatchHint(codec.name) } : {});
+  if (unconfirmed) return clientOver(socket, codec, options, { wrapCodec: exposeGobMismatch, protocolHint: codecMismatchHint(codec.name) });
+  return clientOver(socket, codec, options, { callContext: confirmed && features.includes(METADATA_FEATURE) });
 }

@@ -3,6 +3,7 @@ import { builtinCodecs } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
+import { DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_ENTRIES } from '../call-metadata.js';
 import { Client } from './client.js';
 import { DEFAULT_KEEPALIVE_TIMEOUT_MS, startKeepalive } from './keepalive.js';
 
@@ -12,7 +13,11 @@ export interface StreamClientOptions {
   readonly codec?: string | Codec;
   /** Default per-call timeout in ms; 0 (the default) means none. */
   readonly timeout?: number;
-  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  /**
+   * Tell the server when a call times out or is aborted, so it can stop
+   * work (and, where the server granted call context, send each call's
+   * deadline with it). Default true.
+   */
   readonly cancelOnServer?: boolean;
   /** Largest reply accepted, in bytes. Default 16 MiB. */
   readonly maxMessageBytes?: number;
@@ -24,6 +29,14 @@ export interface StreamClientOptions {
   readonly keepaliveMs?: number;
   /** Time a ping may go unanswered before the connection counts as lost. Default 10 000. */
   readonly keepaliveTimeoutMs?: number;
+  /**
+   * Most bytes (UTF-8 of keys and values) of one call's `metadata`; a call
+   * with more rejects with RPC_MESSAGE_TOO_LARGE before anything is sent.
+   * Default 8 KiB, the server's default limit.
+   */
+  readonly maxMetadataBytes?: number;
+  /** Most keys in one call's `metadata`; more rejects with RPC_MESSAGE_TOO_LARGE. Default 64. */
+  readonly maxMetadataEntries?: number;
 }
 
 /**
@@ -47,6 +60,8 @@ export interface ClientBuild {
   /** Wraps the codec's client side (dialHTTP uses it to expose a gob answer to another codec). */
   readonly wrapCodec?: (codec: ReturnType<Codec['newClientCodec']>) => ReturnType<Codec['newClientCodec']>;
   readonly protocolHint?: string;
+  /** The server granted call context on the CONNECT: calls send their metadata and timeout (see Client). */
+  readonly callContext?: boolean;
 }
 
 /**
@@ -70,6 +85,11 @@ export function clientOver(stream: Duplex, codec: Codec, options: StreamClientOp
     cancelOnServer: options.cancelOnServer ?? true,
     maxMessageBytes,
     protocolHint: build.protocolHint,
+    callContext: build.callContext ?? false,
+    metadataLimits: {
+      maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
+      maxMetadataEntries: options.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
+    },
   });
   if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS });
   return client;
