@@ -5,6 +5,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/
 import { ErrorCode, RpcError } from '../errors.js';
 import { Client } from './client.js';
 import { startKeepalive } from './keepalive.js';
+import type { ClientInterceptor } from './interceptor.js';
 
 /** StreamClientOptions configure a client over a stream that is already open (see {@link newClient}). */
 export interface StreamClientOptions {
@@ -24,6 +25,8 @@ export interface StreamClientOptions {
   readonly keepaliveMs?: number;
   /** Time a ping may go unanswered before the connection counts as lost. Default 10 000. */
   readonly keepaliveTimeoutMs?: number;
+  /** Interceptors around every call, outermost first (see ClientInterceptor and the README's "Observability"). */
+  readonly interceptors?: readonly ClientInterceptor[];
 }
 
 /**
@@ -47,6 +50,8 @@ export interface ClientBuild {
   /** Wraps the codec's client side (dialHTTP uses it to expose a gob answer to another codec). */
   readonly wrapCodec?: (codec: ReturnType<Codec['newClientCodec']>) => ReturnType<Codec['newClientCodec']>;
   readonly protocolHint?: string;
+  /** The address dialed, for interceptors and tracing (`ctx.target`). */
+  readonly target?: string;
 }
 
 /**
@@ -70,6 +75,8 @@ export function clientOver(stream: Duplex, codec: Codec, options: StreamClientOp
     cancelOnServer: options.cancelOnServer ?? true,
     maxMessageBytes,
     protocolHint: build.protocolHint,
+    interceptors: options.interceptors,
+    target: build.target,
   });
   if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? 10_000 });
   return client;

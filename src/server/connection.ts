@@ -13,6 +13,10 @@ import { SendDeadline } from './send-deadline.js';
 import type { Traffic } from './server-telemetry.js';
 import { errorText, isThenable, ServerCall } from './server-call.js';
 import { SHUTTING_DOWN } from '../drain-refusal.js';
+import type { ServerMiddleware } from './middleware.js';
+import { runIntercepted } from './intercepted-call.js';
+import { serverCallChannel } from './server-call-channel.js';
+import { localAddress } from './peer-address.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -23,6 +27,8 @@ export interface ConnectionHost {
   readonly readBudget: ReadBudget;
   /** Bytes all connections received and sent after their handshake. */
   readonly traffic: Traffic;
+  /** The server's middleware, outermost first (see Server.use); empty for none. */
+  readonly middleware: readonly ServerMiddleware[];
   connectionClosed(conn: ServerConnection): void;
   connectionFailed(conn: ServerConnection, err: Error): void;
 }
@@ -198,7 +204,10 @@ export class ServerConnection {
     if (this.info.handlerTimeoutMs > 0) call.timer = setTimeout(onHandlerTimeout, this.info.handlerTimeoutMs, this, call);
     let result: unknown;
     try {
-      result = method.handler.call(method.receiver, req.args, call);
+      result =
+        this.host.middleware.length === 0 && !serverCallChannel.hasSubscribers
+          ? method.handler.call(method.receiver, req.args, call)
+          : runIntercepted(this.host.middleware, call, req.args, localAddress(this.socket));
     } catch (err) {
       return this.finish(call, errorText(err), undefined, err);
     }

@@ -34,6 +34,7 @@ import { ServerTelemetry } from './server-telemetry.js';
 import type { Traffic } from './server-telemetry.js';
 import type { OpenSockets } from './socket-phases.js';
 import { timerDelay } from '../timer-delay.js';
+import type { ServerMiddleware } from './middleware.js';
 
 export type { ListenOptions } from './connect-front.js';
 
@@ -93,6 +94,8 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private readonly startedAt = Date.now();
+  /** @internal The middleware added with use(), outermost first. */
+  middleware: readonly ServerMiddleware[] = [];
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -159,6 +162,20 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
 
   private registerContract(contract: ServiceContract, impl: object): ServiceEntry {
     return this.registry.add(contract.name, contractHandlers(contract, impl), { types: contract.types });
+  }
+
+  /**
+   * use adds a middleware around every call handed to a registered method
+   * (see ServerMiddleware), on connections open now and later. The first
+   * added is the outermost: it sees the call first and the reply last.
+   * Calls answered before a handler is looked at (unknown methods,
+   * arguments the codec could not decode, refusals while draining) do not
+   * pass through middleware. Returns the server, for chaining.
+   */
+  use(middleware: ServerMiddleware): this {
+    if (typeof middleware !== 'function') throw new RpcError(ErrorCode.InvalidArgument, 'rpc: use() takes a function (ctx, next) => reply');
+    this.middleware = [...this.middleware, middleware];
+    return this;
   }
 
   /** addHttpRoute adds a handler for non-CONNECT requests, tried before the 405 answer. */

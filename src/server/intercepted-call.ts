@@ -1,0 +1,63 @@
+import type { ServerCall } from './server-call.js';
+import type { ServerMiddleware } from './middleware.js';
+import { runMiddleware } from './middleware.js';
+import type { ServerCallMessage } from './server-call-channel.js';
+import { serverCallChannel } from './server-call-channel.js';
+
+/**
+ * InterceptedCall is the object middleware and tracing channel
+ * subscribers get for one call: it reads through to the running
+ * ServerCall (so `signal` is the handler's) and carries the argument a
+ * middleware may replace. It is made only when a server has middleware or
+ * someone subscribes to `netrpc:server:call`.
+ */
+class InterceptedCall implements ServerCallMessage {
+  readonly service: string;
+  readonly method: string;
+  readonly localAddress: string | undefined;
+  args: unknown;
+  result?: unknown;
+  error?: unknown;
+  private readonly call: ServerCall;
+
+  constructor(call: ServerCall, args: unknown, localAddress: string | undefined) {
+    this.call = call;
+    this.args = args;
+    this.service = call.method.service;
+    this.method = call.method.name;
+    this.localAddress = localAddress;
+  }
+
+  get serviceMethod(): string {
+    return this.call.serviceMethod;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.call.remoteAddress;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    return this.call.headers;
+  }
+
+  get codec(): string {
+    return this.call.codec;
+  }
+
+  get signal(): AbortSignal {
+    return this.call.signal;
+  }
+}
+
+/**
+ * runIntercepted runs `call`'s handler inside the server's middleware
+ * chain, traced on `netrpc:server:call` when anyone subscribes, and
+ * resolves with the reply or rejects with the error to send.
+ */
+export function runIntercepted(chain: readonly ServerMiddleware[], call: ServerCall, args: unknown, localAddress: string | undefined): Promise<unknown> {
+  const info = new InterceptedCall(call, args, localAddress);
+  const entry = call.method;
+  const handler = (value: unknown): unknown => entry.handler.call(entry.receiver, value, call);
+  const run = (): Promise<unknown> => runMiddleware(chain, info, handler);
+  return serverCallChannel.hasSubscribers ? serverCallChannel.tracePromise(run, info) : run();
+}

@@ -1,0 +1,56 @@
+import type { CallContext } from '../call-context.js';
+import { ErrorCode, RpcError } from '../errors.js';
+
+/**
+ * ServerCallInfo is what a server middleware (and a `netrpc:server:call`
+ * tracing channel subscriber) sees of one call: the handler's context
+ * (serviceMethod, remoteAddress, headers, codec, signal) plus the names
+ * split apart, the connection's local address, and the argument.
+ */
+export interface ServerCallInfo extends CallContext {
+  /** The service part of `serviceMethod` (before the last dot). */
+  readonly service: string;
+  /** The method part of `serviceMethod` (after the last dot). */
+  readonly method: string;
+  /** The local `host:port` the connection came in on, when known (undefined for a stream that is not a socket). */
+  readonly localAddress: string | undefined;
+  /**
+   * The argument as the codec decoded it, before a contract converts and
+   * validates it (that happens inside the handler, so its errors come out
+   * of `next()`). A middleware may replace it before calling `next()`.
+   */
+  args: unknown;
+}
+
+/**
+ * ServerMiddleware runs around every call a server hands to a registered
+ * method: `next()` runs the rest of the chain and then the handler, and
+ * resolves with the reply or rejects with what the handler (or a later
+ * middleware) threw. What the middleware returns (or resolves with) is the
+ * reply sent; what it throws is the error sent. It may answer without
+ * calling `next()`; calling it twice rejects with RPC_INVALID_ARGUMENT.
+ */
+export type ServerMiddleware = (ctx: ServerCallInfo, next: () => Promise<unknown>) => unknown;
+
+/**
+ * runMiddleware runs `chain` around `handler` (first element outermost)
+ * and settles as the outermost middleware does. A middleware that throws
+ * synchronously rejects the promise; nothing escapes.
+ */
+export function runMiddleware(chain: readonly ServerMiddleware[], ctx: ServerCallInfo, handler: (args: unknown) => unknown): Promise<unknown> {
+  const step = (i: number): Promise<unknown> => {
+    try {
+      if (i === chain.length) return Promise.resolve(handler(ctx.args));
+      let called = false;
+      const next = (): Promise<unknown> => {
+        if (called) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: middleware called next() more than once for ${ctx.serviceMethod}`));
+        called = true;
+        return step(i + 1);
+      };
+      return Promise.resolve(chain[i]!(ctx, next));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+  return step(0);
+}
