@@ -1,3 +1,4 @@
+import type { RpcError } from '../errors.js';
 import type { ServerCall } from './server-call.js';
 import type { ServerMiddleware } from './middleware.js';
 import { runMiddleware } from './middleware.js';
@@ -46,6 +47,10 @@ class InterceptedCall implements ServerCallMessage {
 
   get signal(): AbortSignal {
     return this.call.signal;
+  }
+
+  get abortReason(): RpcError | undefined {
+    return this.call.abortReason;
   }
 }
 

@@ -15,6 +15,13 @@ export interface ServerCallInfo extends CallContext {
   /** The local `host:port` the connection came in on, when known (undefined for a stream that is not a socket). */
   readonly localAddress: string | undefined;
   /**
+   * Why the call's signal fired, without making the signal: RPC_ABORTED
+   * when the client cancelled, RPC_TIMEOUT when the server's handler time
+   * limit passed (the client was answered then), RPC_CONNECTION_LOST when
+   * the connection went away. Undefined while none of those happened.
+   */
+  readonly abortReason: RpcError | undefined;
+  /**
    * The argument as the codec decoded it, before a contract converts and
    * validates it (that happens inside the handler, so its errors come out
    * of `next()`). A middleware may replace it before calling `next()`.
