@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { RpcError } from '../errors.js';
 import { splitHostPort } from '../host-port.js';
+import type { HostPort } from '../host-port.js';
 
 /**
  * GO_NET_RPC is the `rpc.system.name` netrpc reports. The semantic
@@ -28,9 +29,24 @@ export function errorType(err: unknown): string {
   return '_OTHER';
 }
 
+/** Split addresses by their text: a process talks to few peers, and every call of a connection has the same ones. */
+const splitCache = new Map<string, HostPort | undefined>();
+const SPLIT_CACHE_LIMIT = 4096;
+
+function cachedSplit(address: string): HostPort | undefined {
+  let hp = splitCache.get(address);
+  if (hp === undefined && !splitCache.has(address)) {
+    if (splitCache.size >= SPLIT_CACHE_LIMIT) splitCache.clear();
+    hp = splitHostPort(address);
+    splitCache.set(address, hp);
+  }
+  return hp;
+}
+
 /** addAddress sets `<prefix>.address` and `<prefix>.port` from a `host:port` (or `unix:/path`) address, when known. */
 export function addAddress(attributes: Attributes, prefix: string, address: string | undefined): void {
-  const hp = splitHostPort(address);
+  if (address === undefined) return;
+  const hp = cachedSplit(address);
   if (!hp) return;
   attributes[`${prefix}.address`] = hp.host;
   if (hp.port !== undefined) attributes[`${prefix}.port`] = hp.port;

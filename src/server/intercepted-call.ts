@@ -19,7 +19,8 @@ class InterceptedCall implements ServerCallMessage {
   args: unknown;
   result?: unknown;
   error?: unknown;
-  private readonly call: ServerCall;
+  /** The running call (its handler context and bookkeeping). */
+  readonly call: ServerCall;
 
   constructor(call: ServerCall, args: unknown, localAddress: string | undefined) {
     this.call = call;
@@ -54,6 +55,12 @@ class InterceptedCall implements ServerCallMessage {
   }
 }
 
+/** callHandler is the innermost step of the chain: the registered method, with the handler's own context. */
+function callHandler(info: InterceptedCall): unknown {
+  const call = info.call;
+  return call.method.handler.call(call.method.receiver, info.args, call);
+}
+
 /**
  * runIntercepted runs `call`'s handler inside the server's middleware
  * chain, traced on `netrpc:server:call` when anyone subscribes, and
@@ -61,8 +68,6 @@ class InterceptedCall implements ServerCallMessage {
  */
 export function runIntercepted(chain: readonly ServerMiddleware[], call: ServerCall, args: unknown, localAddress: string | undefined): Promise<unknown> {
   const info = new InterceptedCall(call, args, localAddress);
-  const entry = call.method;
-  const handler = (value: unknown): unknown => entry.handler.call(entry.receiver, value, call);
-  const run = (): Promise<unknown> => runMiddleware(chain, info, handler);
-  return serverCallChannel.hasSubscribers ? serverCallChannel.tracePromise(run, info) : run();
+  if (!serverCallChannel.hasSubscribers) return runMiddleware(chain, info, callHandler);
+  return serverCallChannel.tracePromise(runMiddleware, info, undefined, chain, info, callHandler);
 }

@@ -40,14 +40,15 @@ export interface ServerCallInfo extends CallContext {
 export type ServerMiddleware = (ctx: ServerCallInfo, next: () => Promise<unknown>) => unknown;
 
 /**
- * runMiddleware runs `chain` around `handler` (first element outermost)
- * and settles as the outermost middleware does. A middleware that throws
+ * runMiddleware runs `chain` around `handler` (first element outermost;
+ * the handler gets `ctx` and reads `ctx.args`, which middleware may have
+ * replaced) and settles as the outermost middleware does. A middleware that throws
  * synchronously rejects the promise; nothing escapes.
  */
-export function runMiddleware(chain: readonly ServerMiddleware[], ctx: ServerCallInfo, handler: (args: unknown) => unknown): Promise<unknown> {
+export function runMiddleware<C extends ServerCallInfo>(chain: readonly ServerMiddleware[], ctx: C, handler: (ctx: C) => unknown): Promise<unknown> {
   const step = (i: number): Promise<unknown> => {
     try {
-      if (i === chain.length) return Promise.resolve(handler(ctx.args));
+      if (i === chain.length) return Promise.resolve(handler(ctx));
       let called = false;
       const next = (): Promise<unknown> => {
         if (called) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: middleware called next() more than once for ${ctx.serviceMethod}`));
