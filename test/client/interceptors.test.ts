@@ -6,6 +6,7 @@ import type { ClientCallInfo, ClientInterceptor } from '../../src/client/interce
 import { newClient } from '../../src/client/new-client.js';
 import { connectPool, dialReconnecting } from '../../src/client/pool.js';
 import { ErrorCode, ServerError } from '../../src/errors.js';
+import { ArithContract } from '../../src/demo/contracts.js';
 import type { Server } from '../../src/server/server.js';
 import { rejection, startDemoServer } from '../helpers.js';
 
@@ -114,6 +115,20 @@ describe('client interceptors', () => {
     expect((await rejection(client.call('Counted.Twice', 1))).message).toBe('refused by interceptor');
     expect(await rejection(client.call('Counted.Twice', 2))).toMatchObject({ code: ErrorCode.InvalidArgument });
     expect(handled).toBe(1);
+  });
+
+  it('sit between a typed proxy and the wire: they see the declared Go type and the raw reply, and the proxy checks what they return', async () => {
+    const rec = recorder();
+    const wrong: ClientInterceptor = (ctx, next) => ((ctx.args as { A: number }).A === 0 ? 'not a number' : next());
+    await using client = await dialHTTP(address, { interceptors: [rec.interceptor, wrong] });
+    const arith = client.service(ArithContract, { validateReplies: true });
+    expect(await arith.Multiply({ A: 6, B: 7 })).toBe(42);
+    expect(rec.seen[0]!.options.argsType).toBeDefined();
+    expect(rec.seen[0]!.options.argsType).toEqual(ArithContract.types.Multiply?.args);
+    const err = await rejection(arith.Multiply({ A: 0, B: 7 }));
+    expect(err).toMatchObject({ code: ErrorCode.Protocol });
+    expect(err.message).toMatch(/^rpc: reply of Arith\.Multiply does not match its contract/);
+    expect(rec.outcomes).toEqual([42, 'not a number']);
   });
 
   it('dial (plain TCP) and newClient take them too', async () => {
