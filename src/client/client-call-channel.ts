@@ -57,6 +57,8 @@ export function isInstrumented(chain: readonly ClientInterceptor[] | undefined):
  * `netrpc:client:call` when anyone subscribes.
  */
 export function interceptedCall<C extends OutgoingCall>(chain: readonly ClientInterceptor[] | undefined, ctx: C, send: (ctx: C) => Promise<unknown>): Promise<unknown> {
-  const run = (): Promise<unknown> => (chain === undefined ? send(ctx) : runInterceptors(chain, ctx, send));
-  return clientCallChannel.hasSubscribers ? clientCallChannel.tracePromise(run, ctx) : run();
+  if (!clientCallChannel.hasSubscribers) return runInterceptors(chain ?? NO_INTERCEPTORS, ctx, send);
+  return clientCallChannel.tracePromise(runInterceptors, ctx, undefined, chain ?? NO_INTERCEPTORS, ctx, send);
 }
+
+const NO_INTERCEPTORS: readonly ClientInterceptor[] = [];

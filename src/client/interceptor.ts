@@ -35,25 +35,36 @@ export interface ClientCallInfo {
  */
 export type ClientInterceptor = (ctx: ClientCallInfo, next: () => Promise<unknown>) => unknown;
 
+/** Link is one interceptor's place in a running chain: what its `next()` continues with. */
+interface Link<C extends ClientCallInfo> {
+  readonly chain: readonly ClientInterceptor[];
+  readonly ctx: C;
+  readonly send: (ctx: C) => Promise<unknown>;
+  readonly index: number;
+  called: boolean;
+}
+
+function runFrom<C extends ClientCallInfo>(chain: readonly ClientInterceptor[], ctx: C, send: (ctx: C) => Promise<unknown>, index: number): Promise<unknown> {
+  try {
+    if (index === chain.length) return send(ctx);
+    const link: Link<C> = { chain, ctx, send, index, called: false };
+    return Promise.resolve(chain[index]!(ctx, (callNext<C>).bind(undefined, link)));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function callNext<C extends ClientCallInfo>(link: Link<C>): Promise<unknown> {
+  if (link.called) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: interceptor called next() more than once for ${link.ctx.serviceMethod}`));
+  link.called = true;
+  return runFrom(link.chain, link.ctx, link.send, link.index + 1);
+}
+
 /**
  * runInterceptors runs `chain` around `send` (first element outermost)
  * and settles as the outermost interceptor does; a synchronous throw
  * anywhere becomes a rejection.
  */
 export function runInterceptors<C extends ClientCallInfo>(chain: readonly ClientInterceptor[], ctx: C, send: (ctx: C) => Promise<unknown>): Promise<unknown> {
-  const step = (i: number): Promise<unknown> => {
-    try {
-      if (i === chain.length) return send(ctx);
-      let called = false;
-      const next = (): Promise<unknown> => {
-        if (called) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: interceptor called next() more than once for ${ctx.serviceMethod}`));
-        called = true;
-        return step(i + 1);
-      };
-      return Promise.resolve(chain[i]!(ctx, next));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
-  return step(0);
+  return runFrom(chain, ctx, send, 0);
 }

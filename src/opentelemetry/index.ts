@@ -1,7 +1,7 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { Attributes } from '@opentelemetry/api';
 import { packageVersion } from '../cli/version.js';
-import type { ClientInterceptor } from '../client/interceptor.js';
+import type { ClientCallInfo, ClientInterceptor } from '../client/interceptor.js';
 import type { ServerMiddleware } from '../server/middleware.js';
 import { DURATION_BUCKETS, endCall } from './call-recorder.js';
 import { addAddress, GO_NET_RPC, rpcMethod, transportOf } from './rpc-attributes.js';
@@ -93,40 +93,73 @@ export function openTelemetry(api: OpenTelemetryApi, options: OpenTelemetryOptio
   const client: ClientInterceptor = (ctx, next) => {
     const method = rpcMethod(ctx.serviceMethod);
     const attributes: Attributes = { 'rpc.system.name': system, 'rpc.method': method };
-    const where = (into: Attributes): void => {
-      if (ctx.codec !== undefined) into['netrpc.codec'] = ctx.codec;
-      addAddress(into, 'server', ctx.target);
-      addAddress(into, 'network.peer', ctx.remoteAddress);
-      const transport = transportOf(ctx.target);
-      if (transport) into['network.transport'] = transport;
-    };
-    where(attributes);
+    // A pool learns the endpoint only once an attempt went out: then it is added when the call settles.
+    const known = ctx.target !== undefined;
+    if (known) addEndpoint(attributes, ctx);
     const parent = context.active();
     const started = performance.now();
     const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes, startTime: performance.timeOrigin + started }, parent);
-    const settle = (err: unknown, failed: boolean): void => {
-      // A pool learns the endpoint only once an attempt went out.
-      const late: Attributes = {};
-      where(late);
-      span.setAttributes(late);
-      const metric: Attributes = { 'rpc.system.name': system, 'rpc.method': method };
-      if (late['server.address'] !== undefined) metric['server.address'] = late['server.address'];
-      if (late['server.port'] !== undefined) metric['server.port'] = late['server.port'];
-      endCall(span, clientDuration, metric, started, err, failed, SpanStatusCode);
-    };
+    const metric = known ? endpointMetric(system, method, attributes) : undefined;
+    const call = new ClientCallSpan(span, clientDuration, SpanStatusCode, ctx, started, metric, system, method);
     return context.with(trace.setSpan(parent, span), next).then(
-      (reply) => {
-        settle(undefined, false);
-        return reply;
-      },
-      (err: unknown) => {
-        settle(err, true);
-        throw err;
-      },
+      (reply) => call.ok(reply),
+      (err: unknown) => call.fail(err),
     );
   };
 
   return { server, client };
+}
+
+/** addEndpoint sets the attributes of where a client call went: codec, server address and port, peer, transport. */
+function addEndpoint(into: Attributes, ctx: ClientCallInfo): void {
+  if (ctx.codec !== undefined) into['netrpc.codec'] = ctx.codec;
+  addAddress(into, 'server', ctx.target);
+  addAddress(into, 'network.peer', ctx.remoteAddress);
+  const transport = transportOf(ctx.target);
+  if (transport) into['network.transport'] = transport;
+}
+
+/** endpointMetric is a client measurement's attributes: system, method, and the server's address and port when known. */
+function endpointMetric(system: string, method: string, endpoint: Attributes): Attributes {
+  const metric: Attributes = { 'rpc.system.name': system, 'rpc.method': method };
+  if (endpoint['server.address'] !== undefined) metric['server.address'] = endpoint['server.address'];
+  if (endpoint['server.port'] !== undefined) metric['server.port'] = endpoint['server.port'];
+  return metric;
+}
+
+/** ClientCallSpan ends one client call's span and records its duration when the call settles. */
+class ClientCallSpan {
+  constructor(
+    private readonly span: OtelApi.Span,
+    private readonly histogram: OtelApi.Histogram,
+    private readonly status: typeof OtelApi.SpanStatusCode,
+    private readonly ctx: ClientCallInfo,
+    private readonly started: number,
+    /** The measurement's attributes; undefined while the endpoint is unknown (a pool call). */
+    private metric: Attributes | undefined,
+    private readonly system: string,
+    private readonly method: string,
+  ) {}
+
+  ok(reply: unknown): unknown {
+    this.end(undefined, false);
+    return reply;
+  }
+
+  fail(err: unknown): never {
+    this.end(err, true);
+    throw err;
+  }
+
+  private end(err: unknown, failed: boolean): void {
+    if (this.metric === undefined) {
+      const late: Attributes = {};
+      addEndpoint(late, this.ctx);
+      this.span.setAttributes(late);
+      this.metric = endpointMetric(this.system, this.method, late);
+    }
+    endCall(this.span, this.histogram, this.metric, this.started, err, failed, this.status);
+  }
 }
 
 export { GO_NET_RPC, rpcMethod, errorType } from './rpc-attributes.js';

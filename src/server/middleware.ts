@@ -39,26 +39,37 @@ export interface ServerCallInfo extends CallContext {
  */
 export type ServerMiddleware = (ctx: ServerCallInfo, next: () => Promise<unknown>) => unknown;
 
+/** Link is one middleware's place in a running chain: what its `next()` continues with. */
+interface Link<C extends ServerCallInfo> {
+  readonly chain: readonly ServerMiddleware[];
+  readonly ctx: C;
+  readonly handler: (ctx: C) => unknown;
+  readonly index: number;
+  called: boolean;
+}
+
+function runFrom<C extends ServerCallInfo>(chain: readonly ServerMiddleware[], ctx: C, handler: (ctx: C) => unknown, index: number): Promise<unknown> {
+  try {
+    if (index === chain.length) return Promise.resolve(handler(ctx));
+    const link: Link<C> = { chain, ctx, handler, index, called: false };
+    return Promise.resolve(chain[index]!(ctx, (callNext<C>).bind(undefined, link)));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function callNext<C extends ServerCallInfo>(link: Link<C>): Promise<unknown> {
+  if (link.called) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: middleware called next() more than once for ${link.ctx.serviceMethod}`));
+  link.called = true;
+  return runFrom(link.chain, link.ctx, link.handler, link.index + 1);
+}
+
 /**
  * runMiddleware runs `chain` around `handler` (first element outermost;
  * the handler gets `ctx` and reads `ctx.args`, which middleware may have
- * replaced) and settles as the outermost middleware does. A middleware that throws
- * synchronously rejects the promise; nothing escapes.
+ * replaced) and settles as the outermost middleware does. A middleware
+ * that throws synchronously rejects the promise; nothing escapes.
  */
 export function runMiddleware<C extends ServerCallInfo>(chain: readonly ServerMiddleware[], ctx: C, handler: (ctx: C) => unknown): Promise<unknown> {
-  const step = (i: number): Promise<unknown> => {
-    try {
-      if (i === chain.length) return Promise.resolve(handler(ctx));
-      let called = false;
-      const next = (): Promise<unknown> => {
-        if (called) return Promise.reject(new RpcError(ErrorCode.InvalidArgument, `rpc: middleware called next() more than once for ${ctx.serviceMethod}`));
-        called = true;
-        return step(i + 1);
-      };
-      return Promise.resolve(chain[i]!(ctx, next));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
-  return step(0);
+  return runFrom(chain, ctx, handler, 0);
 }
