@@ -12,6 +12,17 @@ export interface CallOptions {
   readonly timeout?: number;
   /** Declared Go type of the argument, for codecs that need kinds (gob). */
   readonly argsType?: GoType;
+  /**
+   * String pairs for the server's handler (`ctx.metadata`): keys of
+   * lower-case letters, digits, `-`, `_`, `.` (W3C `traceparent` and
+   * `tracestate` among them), string values, within the client's
+   * maxMetadataBytes / maxMetadataEntries (RPC_INVALID_ARGUMENT or
+   * RPC_MESSAGE_TOO_LARGE otherwise, before anything is sent). Sent, with
+   * the call's timeout as its deadline, only on connections whose server
+   * granted it on the CONNECT; elsewhere (Go servers, plain TCP) the call
+   * goes out without it.
+   */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -20,6 +20,8 @@ export type { Authorize, AuthorizeResult, ConnectRequestInfo } from './server/au
 // ── Calling ────────────────────────────────────────────────────────────────
 export { Client } from './client/client.js';
 export type { CallOptions, Caller } from './call-options.js';
+export { DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_ENTRIES } from './call-metadata.js';
+export type { Metadata, MetadataLimits } from './call-metadata.js';
 export { dialHTTP } from './client/dial-http.js';
 export type { DialOptions } from './client/dial-http.js';
 export { dial } from './client/dial.js';

@@ -77,6 +77,7 @@ const runners: Record<string, (source: string, name: string) => Promise<void>> =
   },
   'pool.mts': runProgram,
   'plain-tcp.mts': runProgram,
+  'metadata.mts': runProgram,
   'line-codec.mts': runProgram,
   'client.mts': async (source, name) => {
     // The README's two commands: rpc-gen on a Go rpc.HandleHTTP server's package, then the client against that server.

@@ -3,7 +3,10 @@ import type { ClientCodec, ClientMessage, Encoded } from '../codec/codec.js';
 import type { CallOptions } from '../call-options.js';
 import { ErrorCode, ProtocolError, RpcError, ServerError } from '../errors.js';
 import { isDrainRefusal } from '../drain-refusal.js';
+import { DEFAULT_METADATA_LIMITS, MetadataProblem, metadataError, readMetadata, wireTimeoutMs } from '../call-metadata.js';
+import type { MetadataLimits } from '../call-metadata.js';
 import { FrameReader } from '../codec/frame-reader.js';
+import { DEADLINE_PASSED } from '../codec/wire-context.js';
 import { OutQueue } from '../out-queue.js';
 import { fromSocketError } from '../node-errors.js';
 import { timerDelay } from '../timer-delay.js';
@@ -24,12 +27,23 @@ export interface ClientOptions {
   readonly maxMessageBytes: number;
   /** Text appended to protocol errors, and to a connection's failure before any reply (for example, a hint about the server's codec). */
   readonly protocolHint?: string;
-  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  /**
+   * Tell the server when a call times out or is aborted, so it can stop
+   * work: with call context, its deadline goes with the call too. Default true.
+   */
   readonly cancelOnServer?: boolean;
   /** Interceptors around every call, outermost first (see ClientInterceptor); undefined or empty for none. */
   readonly interceptors?: readonly ClientInterceptor[];
   /** The address the connection was dialed at, as interceptors and tracing see it (`target`). */
   readonly target?: string;
+  /**
+   * The server granted call context on the CONNECT: each request carries
+   * its metadata and its timeout (see src/codec/wire-context.ts). Default
+   * false: requests go out exactly as Go's client writes them.
+   */
+  readonly callContext?: boolean;
+  /** Bounds on a call's metadata, checked before it is sent. Default DEFAULT_METADATA_LIMITS. */
+  readonly metadataLimits?: MetadataLimits;
 }
 
 /** The state of one call waiting for its reply. */
@@ -38,6 +52,8 @@ class PendingCall {
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: RpcError) => void;
   timer: NodeJS.Timeout | undefined;
+  /** The error the call's timeout ends it with (also when the server's answer says the deadline passed first). */
+  timeoutError: (() => RpcError) | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
 
@@ -119,8 +135,12 @@ export class Client {
    * call invokes `serviceMethod` (`Service.Method`) with `args` and
    * resolves with the reply. It rejects with ServerError when the remote
    * handler failed, RPC_TIMEOUT / RPC_ABORTED per the options, RPC_ENCODE
-   * when `args` cannot be encoded, and RPC_SHUTDOWN / RPC_CONNECTION_LOST /
-   * RPC_PROTOCOL when the connection is or goes away.
+   * when `args` cannot be encoded, RPC_INVALID_ARGUMENT /
+   * RPC_MESSAGE_TOO_LARGE when `metadata` is refused (see CallOptions),
+   * and RPC_SHUTDOWN / RPC_CONNECTION_LOST / RPC_PROTOCOL when the
+   * connection is or goes away. With call context granted, the request
+   * carries `metadata` and the timeout, so the server's handler sees them
+   * as `ctx.metadata` and `ctx.deadline`.
    */
   call<R = unknown>(serviceMethod: string, args?: unknown, options?: CallOptions): Promise<R> {
     if (!isInstrumented(this.interceptors)) return this.send(serviceMethod, args, options);
@@ -144,19 +164,32 @@ export class Client {
     if (this.shutdown) return Promise.reject(unsentCopy(this.shutdown));
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(abortError(serviceMethod, signal));
+    let metadata: Readonly<Record<string, string>> | undefined;
+    if (options?.metadata !== undefined) {
+      const read = readMetadata(options.metadata, this.options.metadataLimits ?? DEFAULT_METADATA_LIMITS);
+      if (read instanceof MetadataProblem) return Promise.reject(metadataError(serviceMethod, read));
+      metadata = read;
+    }
+    const timeout = options?.timeout ?? this.options.timeout;
+    // The deadline tells the server when the call will be given up, as a cancel would: not sent when cancels are off.
+    const timeoutMs = this.options.cancelOnServer === false ? undefined : wireTimeoutMs(timeout);
     const seq = this.seq++;
     let bytes: Encoded;
     try {
-      bytes = this.codec.encode({ type: 'request', seq, serviceMethod, args, argsType: options?.argsType });
+      bytes = this.codec.encode(
+        this.options.callContext && (metadata !== undefined || timeoutMs !== undefined)
+          ? { type: 'request', seq, serviceMethod, args, argsType: options?.argsType, metadata, timeoutMs }
+          : { type: 'request', seq, serviceMethod, args, argsType: options?.argsType },
+      );
     } catch (err) {
       return Promise.reject(RpcError.from(err, ErrorCode.Encode));
     }
     return new Promise<R>((resolve, reject) => {
       const call = new PendingCall(seq, resolve as (v: unknown) => void, reject);
       this.pending.set(seq, call);
-      const timeout = options?.timeout ?? this.options.timeout;
       if (timeout > 0) {
-        call.timer = setTimeout(() => this.expire(call, new RpcError(ErrorCode.Timeout, `rpc: ${serviceMethod} timed out after ${timeout} ms`)), timerDelay(timeout));
+        call.timeoutError = () => new RpcError(ErrorCode.Timeout, `rpc: ${serviceMethod} timed out after ${timeout} ms`);
+        call.timer = setTimeout(() => this.expire(call, call.timeoutError!()), timerDelay(timeout));
       }
       if (signal) {
         call.signal = signal;
@@ -235,6 +268,8 @@ export class Client {
     this.pending.delete(res.seq);
     call.detach();
     if (res.error === null) call.resolve(res.reply);
+    // The server saw the deadline this client sent pass before this client's own timer fired: the same timeout.
+    else if (res.error === DEADLINE_PASSED && call.timeoutError) call.reject(call.timeoutError());
     // A draining server refused the call without running it: safe to send elsewhere.
     else call.reject(new ServerError(res.error, { unsent: isDrainRefusal(res.error) }));
   }

@@ -1,6 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Codec } from '../codec/codec.js';
-import { DEFAULT_RPC_PATH } from '../connect-wire.js';
+import { DEFAULT_RPC_PATH, METADATA_FEATURE } from '../connect-wire.js';
 import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { parseAddress } from './address.js';
 import type { Client } from './client.js';
@@ -31,7 +31,11 @@ export interface DialOptions {
    * An `https://` address turns TLS on too.
    */
   readonly tls?: boolean | ConnectionOptions;
-  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  /**
+   * Tell the server when a call times out or is aborted, so it can stop
+   * work (and, where the server granted call context, send each call's
+   * deadline with it). Default true.
+   */
   readonly cancelOnServer?: boolean;
   /**
    * HTTP forward proxy URL (`http://[user:pass@]proxy:3128`) to tunnel
@@ -65,6 +69,10 @@ export interface DialOptions {
    * retries included, not on each endpoint's connection.
    */
   readonly interceptors?: readonly ClientInterceptor[];
+  /** Most bytes of one call's `metadata` (see StreamClientOptions.maxMetadataBytes). Default 8 KiB. */
+  readonly maxMetadataBytes?: number;
+  /** Most keys in one call's `metadata`. Default 64. */
+  readonly maxMetadataEntries?: number;
 }
 
 /**
@@ -77,12 +85,15 @@ export interface DialOptions {
  * when `signal` fires first. When the server does not confirm a codec
  * other than gob (a Go rpc.HandleHTTP server), the first call fails fast
  * with advice to dial with gob instead of waiting for its timeout.
+ * The CONNECT asks for call context (`Rpc-Features: metadata`); only
+ * when the answer grants it do calls carry their `metadata` and timeout
+ * (a Go server grants nothing, and gets exactly what Go's client sends).
  */
 export async function dialHTTP(address: string, options: DialOptions = {}): Promise<Client> {
   const endpoint = parseAddress(address);
   const auto = options.codec === 'auto';
   let codec = pickCodec(auto ? 'msgpack' : options.codec, 'msgpack');
-  const { socket, codecConfirmed: confirmed } = await connectHTTP({
+  const { socket, codecConfirmed: confirmed, features } = await connectHTTP({
     endpoint,
     path: options.path ?? endpoint.path ?? DEFAULT_RPC_PATH,
     codecName: codec.name,
@@ -95,6 +106,6 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
   });
   if (auto && !confirmed) codec = pickCodec('gob', 'gob');
   const unconfirmed = !confirmed && codec.name !== 'gob';
-  const build = unconfirmed ? { wrapCodec: exposeGobMismatch, protocolHint: codecMismatchHint(codec.name) } : {};
-  return clientOver(socket, codec, options, { ...build, target: address });
+  if (unconfirmed) return clientOver(socket, codec, options, { wrapCodec: exposeGobMismatch, protocolHint: codecMismatchHint(codec.name), target: address });
+  return clientOver(socket, codec, options, { callContext: confirmed && features.includes(METADATA_FEATURE), target: address });
 }

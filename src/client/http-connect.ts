@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import type { ConnectionOptions } from 'node:tls';
-import { CODEC_HEADER } from '../connect-wire.js';
+import { CODEC_HEADER, FEATURES_HEADER, METADATA_FEATURE, parseFeatures } from '../connect-wire.js';
 import { ErrorCode, HandshakeError, RpcError } from '../errors.js';
 import { HeadBuffer, HeadParseError, parseStatusHead } from '../http-head.js';
 import type { StatusHead } from '../http-head.js';
@@ -49,6 +49,8 @@ export interface ConnectedSocket {
    * which speaks gob whatever was asked).
    */
   readonly codecConfirmed: boolean;
+  /** The extensions the answer granted (`Rpc-Features`); none from a server that does not know them. */
+  readonly features: readonly string[];
 }
 
 /** Track is told of every socket a dial opens, so a timeout can destroy them all. */
@@ -107,15 +109,21 @@ export async function openTransport(options: TransportOptions, track: Track): Pr
 }
 
 /**
- * connectRpc sends `CONNECT <path> HTTP/1.0` (CRLF) with an `Rpc-Codec`
- * header on an open transport and reads the answer. The bytes that came
+ * REQUESTED_FEATURES is what every CONNECT asks for (`Rpc-Features`): a
+ * server that does not know the header ignores it and grants nothing.
+ */
+const REQUESTED_FEATURES = `Rpc-Features: ${METADATA_FEATURE}\r\n`;
+
+/**
+ * connectRpc sends `CONNECT <path> HTTP/1.0` (CRLF) with `Rpc-Codec` and
+ * `Rpc-Features` headers on an open transport and reads the answer. The bytes that came
  * after the answer's head are put back into the socket (`unshift`), so
  * the codec reads them first. A server that confirms a different codec
  * than the one asked for is an error.
  */
 async function connectRpc(socket: Socket, req: ConnectRequest): Promise<ConnectedSocket> {
   const { endpoint } = req;
-  let head = `CONNECT ${req.path} HTTP/1.0\r\nHost: ${endpoint.host}:${endpoint.port}\r\nRpc-Codec: ${req.codecName}\r\n`;
+  let head = `CONNECT ${req.path} HTTP/1.0\r\nHost: ${endpoint.host}:${endpoint.port}\r\nRpc-Codec: ${req.codecName}\r\n${REQUESTED_FEATURES}`;
   for (const [k, v] of Object.entries(req.headers)) head += `${k}: ${v}\r\n`;
   const { response, rest } = await exchangeHead(socket, `${head}\r\n`, `CONNECT ${req.path}`, req.maxHeadBytes);
   const confirmed = response.headers[CODEC_HEADER];
@@ -124,7 +132,7 @@ async function connectRpc(socket: Socket, req: ConnectRequest): Promise<Connecte
     throw new HandshakeError(`rpc: asked for codec ${req.codecName} but the server chose ${confirmed}`, 200, response.statusLine);
   }
   if (rest.length > 0) socket.unshift(rest);
-  return { socket, codecConfirmed: confirmed !== undefined };
+  return { socket, codecConfirmed: confirmed !== undefined, features: parseFeatures(response.headers[FEATURES_HEADER]) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { builtinCodecs } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
+import { DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_ENTRIES } from '../call-metadata.js';
 import { Client } from './client.js';
 import { startKeepalive } from './keepalive.js';
 import type { ClientInterceptor } from './interceptor.js';
@@ -13,7 +14,11 @@ export interface StreamClientOptions {
   readonly codec?: string | Codec;
   /** Default per-call timeout in ms; 0 (the default) means none. */
   readonly timeout?: number;
-  /** Tell the server when a call times out or is aborted, so it can stop work. Default true. */
+  /**
+   * Tell the server when a call times out or is aborted, so it can stop
+   * work (and, where the server granted call context, send each call's
+   * deadline with it). Default true.
+   */
   readonly cancelOnServer?: boolean;
   /** Largest reply accepted, in bytes. Default 16 MiB. */
   readonly maxMessageBytes?: number;
@@ -27,6 +32,14 @@ export interface StreamClientOptions {
   readonly keepaliveTimeoutMs?: number;
   /** Interceptors around every call, outermost first (see ClientInterceptor and the README's "Observability"). */
   readonly interceptors?: readonly ClientInterceptor[];
+  /**
+   * Most bytes (UTF-8 of keys and values) of one call's `metadata`; a call
+   * with more rejects with RPC_MESSAGE_TOO_LARGE before anything is sent.
+   * Default 8 KiB, the server's default limit.
+   */
+  readonly maxMetadataBytes?: number;
+  /** Most keys in one call's `metadata`; more rejects with RPC_MESSAGE_TOO_LARGE. Default 64. */
+  readonly maxMetadataEntries?: number;
 }
 
 /**
@@ -52,6 +65,8 @@ export interface ClientBuild {
   readonly protocolHint?: string;
   /** The address dialed, for interceptors and tracing (`ctx.target`). */
   readonly target?: string;
+  /** The server granted call context on the CONNECT: calls send their metadata and timeout (see Client). */
+  readonly callContext?: boolean;
 }
 
 /**
@@ -77,6 +92,11 @@ export function clientOver(stream: Duplex, codec: Codec, options: StreamClientOp
     protocolHint: build.protocolHint,
     interceptors: options.interceptors,
     target: build.target,
+    callContext: build.callContext ?? false,
+    metadataLimits: {
+      maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
+      maxMetadataEntries: options.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
+    },
   });
   if (keepaliveMs > 0) startKeepalive(client, { intervalMs: keepaliveMs, timeoutMs: options.keepaliveTimeoutMs ?? 10_000 });
   return client;

@@ -1,3 +1,4 @@
+import type { MetadataLimits } from '../call-metadata.js';
 import type { GoType } from './go-type.js';
 
 /**
@@ -22,8 +23,22 @@ export interface ServerRequest {
   readonly serviceMethod: string;
   /** The decoded argument (undefined when the request carried none). */
   readonly args: unknown;
-  /** Set when the envelope decoded but the argument did not: answer with an error reply. */
+  /**
+   * Set when the envelope decoded but the argument did not, or its call
+   * context (metadata, timeout) was malformed or over the limits: answer
+   * with an error reply.
+   */
   readonly argsError?: Error;
+  /** The call's metadata (see src/call-metadata.ts), when the connection carries call context and the client sent some. */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** The client's timeout for the call in ms (at most MAX_TIMER_MS), when the connection carries call context and the client set one. */
+  readonly timeoutMs?: number;
+  /**
+   * Memory the request holds beyond the frame it was decoded from, in the
+   * units of decodedCost (gob: a header with metadata, sent in the frame
+   * before); held against the read budget while the call runs.
+   */
+  readonly heldCost?: number;
 }
 
 /** ServerCancel says the client gave up on the call `id`: stop it and send no reply (see cancel.ts). */
@@ -66,6 +81,14 @@ export interface ClientRequest {
   readonly args: unknown;
   /** The argument's Go type, when known (gob uses it). */
   readonly argsType?: GoType;
+  /**
+   * The call's metadata, already checked (see src/call-metadata.ts). Set
+   * only on connections whose CONNECT negotiated call context: the codec
+   * puts it on the wire whenever it is set.
+   */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** The call's timeout in whole ms, for the server's deadline; set, like metadata, only after negotiation. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -177,6 +200,15 @@ export interface CodecOptions {
    * DEFAULT_MAX_MESSAGE_BYTES.
    */
   readonly maxMessageBytes?: number;
+  /**
+   * The connection carries call context (metadata and the client's
+   * timeout), negotiated on its CONNECT: a server codec reads it from
+   * requests (see each codec for where it travels). Off, a request is read
+   * exactly as a peer without the feature sends it. Default false.
+   */
+  readonly callContext?: boolean;
+  /** Bounds on a request's metadata when callContext is on. Default DEFAULT_METADATA_LIMITS. */
+  readonly metadataLimits?: MetadataLimits;
 }
 
 /**

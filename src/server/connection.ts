@@ -17,6 +17,7 @@ import type { ServerMiddleware } from './middleware.js';
 import { runIntercepted } from './intercepted-call.js';
 import { serverCallChannel } from './server-call-channel.js';
 import { localAddress } from './peer-address.js';
+import { DEADLINE_PASSED } from '../codec/wire-context.js';
 
 /** ConnectionHost is what a connection needs from its server. */
 export interface ConnectionHost {
@@ -196,12 +197,21 @@ export class ServerConnection {
       method.stats.recordRejected(req.argsError);
       return this.reply(req.id, sm, req.argsError.message, undefined, method);
     }
-    const call = new ServerCall(req.id, method, sm, this.info);
+    const call = new ServerCall(req.id, method, sm, this.info, req.metadata);
+    if (req.heldCost !== undefined) cost += req.heldCost;
     call.cost = cost;
     this.share.chargeCall(cost);
     this.active.set(req.id, call);
     this.inFlight++;
-    if (this.info.handlerTimeoutMs > 0) call.timer = setTimeout(onHandlerTimeout, this.info.handlerTimeoutMs, this, call);
+    const handlerLimit = this.info.handlerTimeoutMs;
+    const clientLimit = req.timeoutMs;
+    if (clientLimit !== undefined && (handlerLimit === 0 || clientLimit < handlerLimit)) {
+      call.limitMs = clientLimit;
+      call.limitIsClients = true;
+    } else {
+      call.limitMs = handlerLimit;
+    }
+    if (call.limitMs > 0) call.timer = setTimeout(onHandlerTimeout, call.limitMs, this, call);
     let result: unknown;
     try {
       result =
@@ -251,14 +261,29 @@ export class ServerConnection {
     call.abort(new RpcError(ErrorCode.Aborted, `rpc: ${call.serviceMethod} cancelled by the client`));
   }
 
-  /** @internal timeOut answers a call that outlived the server's handler time limit. */
+  /**
+   * @internal timeOut ends a call that outlived its time limit. At the
+   * server's handler limit the call times out (RPC_TIMEOUT). At the
+   * client's deadline, when that came first, the client has given up: the
+   * call ends as if its cancel had arrived (RPC_ABORTED, whichever of the
+   * two comes first), and the reply DEADLINE_PASSED, which the client drops
+   * (or takes as its own timeout when its timer is late), frees the call's
+   * state in the codec.
+   */
   timeOut(call: ServerCall): void {
     if (call.answered || this.closed) return;
     call.answered = true;
-    const message = `rpc: ${call.serviceMethod} timed out after ${this.info.handlerTimeoutMs} ms`;
+    const sm = call.serviceMethod;
+    if (call.limitIsClients) {
+      const message = `rpc: ${sm} cancelled: the client's deadline of ${call.limitMs} ms passed`;
+      call.method.stats.record(performance.now() - call.started, 'cancelled');
+      call.abort(new RpcError(ErrorCode.Aborted, message));
+      return this.reply(call.id, sm, DEADLINE_PASSED, undefined, call.method);
+    }
+    const message = `rpc: ${sm} timed out after ${call.limitMs} ms`;
     call.method.stats.record(performance.now() - call.started, 'timeout');
     call.abort(new RpcError(ErrorCode.Timeout, message));
-    this.reply(call.id, call.serviceMethod, message, undefined, call.method);
+    this.reply(call.id, sm, message, undefined, call.method);
   }
 
   private reply(id: number, serviceMethod: string, error: string | null, value: unknown, method: MethodEntry | undefined): void {

@@ -50,6 +50,14 @@ class InterceptedCall implements ServerCallMessage {
     return this.call.signal;
   }
 
+  get metadata(): Readonly<Record<string, string>> {
+    return this.call.metadata;
+  }
+
+  get deadline(): number | undefined {
+    return this.call.deadline;
+  }
+
   get abortReason(): RpcError | undefined {
     return this.call.abortReason;
   }

@@ -2,6 +2,7 @@ import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import v8 from 'node:v8';
 import type { Codec } from '../codec/codec.js';
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
+import { DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_ENTRIES } from '../call-metadata.js';
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../connect-wire.js';
 import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
 import { timerDelay } from '../timer-delay.js';
@@ -88,8 +89,21 @@ export interface ServerOptions {
    * clients rebalance onto new replicas. Default 0 (never).
    */
   readonly maxConnectionAgeMs?: number;
-  /** Answer a call whose handler runs longer than this with a timeout error and abort its signal, in ms. Default 0 (no limit). */
+  /**
+   * Answer a call whose handler runs longer than this with a timeout error
+   * and abort its signal, in ms. A client's deadline sent with the call
+   * (see `ctx.deadline`) can only make it sooner. Default 0 (no limit).
+   */
   readonly handlerTimeoutMs?: number;
+  /**
+   * Most bytes (UTF-8 of keys and values) of one call's metadata; a call
+   * with more is answered with an error without running. It counts in
+   * maxMessageBytes and the read budget too, as part of its message.
+   * Default 8 KiB.
+   */
+  readonly maxMetadataBytes?: number;
+  /** Most keys in one call's metadata; a call with more is answered with an error without running. Default 64. */
+  readonly maxMetadataEntries?: number;
   /** How long close() waits for running calls before cutting connections, in ms. Default 10 000. */
   readonly graceMs?: number;
   /**
@@ -164,6 +178,8 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     sendTimeoutMs: timerDelay(options.sendTimeoutMs ?? Math.min(60_000, options.idleTimeoutMs || Infinity)),
     lingerMs: timerDelay(options.lingerMs ?? 2_000),
     handlerTimeoutMs: timerDelay(options.handlerTimeoutMs ?? 0),
+    maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,
+    maxMetadataEntries: options.maxMetadataEntries ?? DEFAULT_MAX_METADATA_ENTRIES,
     maxConnectionAgeMs: timerDelay(options.maxConnectionAgeMs ?? 0),
     graceMs: timerDelay(options.graceMs ?? 10_000),
     health: options.health ?? true,

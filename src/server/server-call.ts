@@ -22,8 +22,14 @@ export class ServerCall implements CallContext {
   finished = false;
   /** A reply was sent, or will never be (the client cancelled). */
   answered = false;
-  /** Timer of the server's handler time limit, if one is set. */
+  /** Timer of the call's time limit (the client's deadline or the server's handler limit), if one is set. */
   timer: NodeJS.Timeout | undefined;
+  /** The call's time limit in ms from `started`, 0 for none. */
+  limitMs = 0;
+  /** The limit is the client's deadline (sooner than the server's handler limit, if any). */
+  limitIsClients = false;
+  /** The call's metadata (frozen; a shared empty object when the client sent none). */
+  readonly metadata: Readonly<Record<string, string>>;
   /** The decoded size of its request, held against the server's read budget until the handler finishes. */
   cost = 0;
   private controller: AbortController | undefined;
@@ -34,7 +40,9 @@ export class ServerCall implements CallContext {
     method: MethodEntry,
     serviceMethod: string,
     info: { readonly remoteAddress: string | undefined; readonly headers: Readonly<Record<string, string>>; readonly codecName: string },
+    metadata: Readonly<Record<string, string>> | undefined,
   ) {
+    this.metadata = metadata ?? NO_METADATA;
     this.id = id;
     this.method = method;
     this.serviceMethod = serviceMethod;
@@ -44,7 +52,13 @@ export class ServerCall implements CallContext {
     this.started = performance.now();
   }
 
-  /** signal aborts when the client cancels, the server's time limit passes, or the connection goes away. */
+  /** deadline is when the call's time limit passes, in epoch ms (see CallContext.deadline). */
+  get deadline(): number | undefined {
+    if (this.limitMs === 0) return undefined;
+    return Math.round(Date.now() - (performance.now() - this.started) + this.limitMs);
+  }
+
+  /** signal aborts when the client cancels, the call's deadline or the server's time limit passes, or the connection goes away. */
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
@@ -65,6 +79,8 @@ export class ServerCall implements CallContext {
     this.controller?.abort(reason);
   }
 }
+
+const NO_METADATA: Readonly<Record<string, string>> = Object.freeze({});
 
 /** errorText is the error text sent for what a handler threw (never empty: an empty error means success on the wire). */
 export function errorText(err: unknown): string {

@@ -7,6 +7,7 @@ import { isBoundService, isContract } from '../contract/contract.js';
 import type { BoundService, ServiceContract, ServiceImpl } from '../contract/contract.js';
 import { contractHandlers } from '../contract/contract-handlers.js';
 import type { Codec } from '../codec/codec.js';
+import type { MetadataLimits } from '../call-metadata.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { ConnectFront } from './connect-front.js';
 import type { ListenOptions } from './connect-front.js';
@@ -48,6 +49,13 @@ export interface ServeConnOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Peer address for `ctx.remoteAddress`; default: read from the socket. */
   readonly remoteAddress?: string;
+  /**
+   * The peer sends call context (metadata and its timeout, see
+   * src/codec/wire-context.ts) with its requests, as netrpc clients do
+   * once a CONNECT granted `Rpc-Features: metadata`. Default false: the
+   * stream is read as Go and msgpack-rpc peers write it.
+   */
+  readonly callContext?: boolean;
 }
 
 /** CloseOptions tune {@link Server.close}. */
@@ -88,6 +96,8 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
   /** @internal The cap on memory all connections hold for reading (maxBufferedBytes). */
   readonly readBudget: ReadBudget;
   private readonly codecs: Map<string, Codec>;
+  /** The bounds on a call's metadata (maxMetadataBytes, maxMetadataEntries). */
+  private readonly metadataLimits: MetadataLimits;
   private readonly connections = new Set<ServerConnection>();
   /** Accepts sockets, bounds them, and reads how each opens (see connect-front.ts). */
   private readonly front: ConnectFront;
@@ -103,6 +113,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
     this.readBudget = new ReadBudget(this.options.maxBufferedBytes);
     this.telemetry = new ServerTelemetry(this.options.logger, this.calls);
     this.codecs = new Map(this.options.codecs.map((c) => [c.name, c]));
+    this.metadataLimits = { maxMetadataBytes: this.options.maxMetadataBytes, maxMetadataEntries: this.options.maxMetadataEntries };
     if (!this.codecs.has(this.options.defaultCodec)) {
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
@@ -213,8 +224,8 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
 
   /** @internal serveRpc serves a socket the front read a CONNECT (or a plain-TCP peer's first bytes) for. */
   serveRpc(socket: Duplex, opening: RpcOpening | PlainOpening): void {
-    const headers = opening.kind === 'rpc' ? { headers: opening.headers } : {};
-    this.serveConn(socket, { codec: opening.codec, ...headers, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
+    const negotiated = opening.kind === 'rpc' ? { headers: opening.headers, callContext: opening.callContext } : {};
+    this.serveConn(socket, { codec: opening.codec, ...negotiated, ...(opening.remoteAddress ? { remoteAddress: opening.remoteAddress } : {}) });
   }
 
   /** hasCodec reports whether the server offers a codec of that name. */
@@ -238,7 +249,8 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
     const codec = this.codecs.get(codecName);
     if (!codec) throw new RpcError(ErrorCode.InvalidArgument, `rpc: codec ${codecName} is not offered by this server`);
     const { maxDepth, maxMessageValues: maxValues, maxMessageBytes } = this.options;
-    const conn = new ServerConnection(this, socket, codec.newServerCodec({ maxDepth, maxValues, maxMessageBytes }), {
+    const codecOptions = options.callContext ? { maxDepth, maxValues, maxMessageBytes, callContext: true, metadataLimits: this.metadataLimits } : { maxDepth, maxValues, maxMessageBytes };
+    const conn = new ServerConnection(this, socket, codec.newServerCodec(codecOptions), {
       codecName,
       remoteAddress: options.remoteAddress ?? peerAddress(socket),
       headers: options.headers ?? {},

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { CODEC_HEADER, connectedResponse } from '../connect-wire.js';
+import { CODEC_HEADER, connectedResponse, FEATURES_HEADER, grantedFeatures, METADATA_FEATURE } from '../connect-wire.js';
 import { HeadBuffer, HeadParseError, parseRequestHead, requestPath } from '../http-head.js';
 import type { RequestHead } from '../http-head.js';
 import { runAuthorize } from './authorize.js';
@@ -49,6 +49,8 @@ export interface RpcOpening {
   /** The CONNECT request's headers (lower-cased names), for handlers' `ctx.headers`. */
   readonly headers: Readonly<Record<string, string>>;
   readonly remoteAddress: string | undefined;
+  /** The client asked for call context (`Rpc-Features: metadata`) and the answer granted it. */
+  readonly callContext: boolean;
 }
 
 /** HttpOpening is a plain HTTP request for the server's HTTP routes. */
@@ -265,8 +267,9 @@ export type ConnectHead = Pick<RequestHead, 'target' | 'headers'>;
  * refused 401/403 (before any codec byte is read: the socket stays
  * paused), then a codec the server does not offer 415 (so only an
  * authorized peer learns which codecs are offered); otherwise Go's 200
- * line (with an `Rpc-Codec` confirmation when the request named a codec)
- * is written and the outcome is `rpc`. When the socket closed or the
+ * line (with an `Rpc-Codec` confirmation when the request named a codec,
+ * and `Rpc-Features` granting what it asked for of SERVER_FEATURES) is
+ * written and the outcome is `rpc`. When the socket closed or the
  * server began closing meanwhile, the socket is destroyed instead.
  */
 export function answerConnect(socket: Duplex, head: ConnectHead, rules: OpeningRules, done: OpeningDone): void {
@@ -281,8 +284,9 @@ export function answerConnect(socket: Duplex, head: ConnectHead, rules: OpeningR
     if (!rules.codecNames.includes(codec)) {
       return done(refused(415, `unsupported codec ${JSON.stringify(codec)}; this server offers: ${rules.codecNames.join(', ')}`));
     }
-    socket.write(connectedResponse(requested === undefined ? undefined : codec));
-    done({ kind: 'rpc', codec, headers: head.headers, remoteAddress });
+    const features = grantedFeatures(head.headers[FEATURES_HEADER]);
+    socket.write(connectedResponse(requested === undefined ? undefined : codec, features));
+    done({ kind: 'rpc', codec, headers: head.headers, remoteAddress, callContext: features.includes(METADATA_FEATURE) });
   };
   const authorize = rules.authorize;
   if (!authorize) return proceed();

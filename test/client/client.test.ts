@@ -163,14 +163,14 @@ describe('dialHTTP', () => {
     fake.close();
   });
 
-  it('sends the CONNECT with CRLF, the codec and extra headers', async () => {
+  it('sends the CONNECT with CRLF, the codec, the features it asks for and extra headers', async () => {
     let seen = '';
     const fake = await fakeServer((socket, request) => {
       seen = request.toString('latin1');
       socket.end('HTTP/1.0 403 Forbidden\r\n\r\nno');
     });
     const err = await rejection(dialHTTP(`http://127.0.0.1:${fake.port}/custom`, { codec: 'json', headers: { Authorization: 'Bearer t' } }));
-    expect(seen).toBe(`CONNECT /custom HTTP/1.0\r\nHost: 127.0.0.1:${fake.port}\r\nRpc-Codec: json\r\nAuthorization: Bearer t\r\n\r\n`);
+    expect(seen).toBe(`CONNECT /custom HTTP/1.0\r\nHost: 127.0.0.1:${fake.port}\r\nRpc-Codec: json\r\nRpc-Features: metadata\r\nAuthorization: Bearer t\r\n\r\n`);
     expect(err.message).toBe('rpc: CONNECT /custom answered HTTP/1.0 403 Forbidden: no');
     fake.close();
   });

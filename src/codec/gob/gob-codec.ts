@@ -4,13 +4,17 @@ import { CallIds } from '../call-ids.js';
 import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import type { GoType } from '../go-type.js';
 import { isRecoverable, StreamDecoder } from './decoder.js';
-import { EMPTY_STRUCT, structOf, T, topType } from './enc-type.js';
+import { EMPTY_STRUCT, mapOf, structOf, T, topType } from './enc-type.js';
 import type { EncType } from './enc-type.js';
 import { StreamEncoder } from './encoder.js';
 import { encodeError, protocolError } from './errors.js';
 import { measureGob } from './framing.js';
 import type { DecType } from './type-table.js';
 import { encTypeOfWire } from './wire-memory.js';
+import { decodedCost } from '../limits.js';
+import { requestWithContext } from '../wire-context.js';
+import { DEFAULT_METADATA_LIMITS } from '../../call-metadata.js';
+import type { MetadataLimits } from '../../call-metadata.js';
 
 export type { GobInterfaceValue } from './decoder.js';
 
@@ -20,6 +24,13 @@ export { measureGob } from './framing.js';
 
 /** net/rpc's request header, `rpc.Request{ServiceMethod string; Seq uint64}`. */
 const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [T.string, T.uint]);
+/**
+ * The request header of a call that carries call context (see
+ * wire-context.ts): net/rpc's two fields, then the metadata and the
+ * client's timeout in ms. A gob type of its own, sent only on connections
+ * that negotiated call context; calls without context still use REQUEST.
+ */
+const REQUEST_WITH_CONTEXT = structOf('Request', ['ServiceMethod', 'Seq', 'Metadata', 'TimeoutMs'], [T.string, T.uint, mapOf(T.string, T.string), T.uint]);
 /** net/rpc's response header, `rpc.Response{ServiceMethod string; Seq uint64; Error string}`. */
 const RESPONSE = structOf('Response', ['ServiceMethod', 'Seq', 'Error'], [T.string, T.uint, T.string]);
 
@@ -27,11 +38,14 @@ interface Header {
   readonly serviceMethod: string;
   readonly seq: number | bigint;
   readonly error: string;
+  /** A request header's Metadata and TimeoutMs fields, as decoded (absent, or zero values, from peers that send none). */
+  readonly metadata?: unknown;
+  readonly timeoutMs?: unknown;
 }
 
 function readHeader(v: unknown): Header {
   if (typeof v !== 'object' || v === null) throw protocolError('header is not a struct');
-  const h = v as { ServiceMethod?: unknown; Seq?: unknown; Error?: unknown };
+  const h = v as { ServiceMethod?: unknown; Seq?: unknown; Error?: unknown; Metadata?: unknown; TimeoutMs?: unknown };
   const serviceMethod = h.ServiceMethod;
   const seq = h.Seq;
   const error = h.Error ?? '';
@@ -39,7 +53,8 @@ function readHeader(v: unknown): Header {
     throw protocolError('header is not an rpc.Request or rpc.Response');
   }
   if (seq < 0) throw protocolError('negative sequence number');
-  return { serviceMethod, seq, error };
+  if (h.Metadata === undefined && h.TimeoutMs === undefined) return { serviceMethod, seq, error };
+  return { serviceMethod, seq, error, metadata: h.Metadata, timeoutMs: h.TimeoutMs };
 }
 
 function asEncodeError(err: unknown): RpcError {
@@ -71,6 +86,8 @@ abstract class GobRpcStream {
   private readonly dec: StreamDecoder;
   private readonly enc: StreamEncoder;
   private header: Header | null = null;
+  /** decodedCost of the frame the current header came in. */
+  protected headerCost = 0;
 
   constructor(options: CodecOptions) {
     this.maxDepth = options.maxDepth;
@@ -104,7 +121,10 @@ abstract class GobRpcStream {
     const header = this.header;
     if (header === null) {
       const res = this.dec.decodeFrame(frame);
-      if (res.kind === 'value') this.header = readHeader(res.value);
+      if (res.kind === 'value') {
+        this.header = readHeader(res.value);
+        this.headerCost = decodedCost(frame.length, this.dec.valuesDecoded);
+      }
       return undefined;
     }
     let body: unknown;
@@ -140,6 +160,14 @@ abstract class GobRpcStream {
 
 class GobServerCodec extends GobRpcStream implements ServerCodec {
   private readonly ids = new CallIds();
+  /** Set when the connection carries call context: request headers may have Metadata and TimeoutMs. */
+  private readonly context: MetadataLimits | undefined;
+
+  constructor(options: CodecOptions) {
+    super(options);
+    this.context = options.callContext ? (options.metadataLimits ?? DEFAULT_METADATA_LIMITS) : undefined;
+  }
+
   /**
    * The scalar arguments of calls not yet answered, with their wire types:
    * a reply that is the argument itself goes back with the argument's kind
@@ -157,6 +185,10 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
     if (pair.bodyError) return { type: 'request', id, serviceMethod: header.serviceMethod, args: undefined, argsError: pair.bodyError };
     const body = pair.body;
     if (pair.bodyType !== undefined && (typeof body !== 'object' || body === null)) this.scalarArgs.set(id, { value: body, type: pair.bodyType });
+    if (this.context && (header.metadata != null || header.timeoutMs)) {
+      // Gob omits zero fields: no metadata decodes as null, no timeout as 0.
+      return requestWithContext(id, header.serviceMethod, body, header.metadata, header.timeoutMs || undefined, this.context, this.headerCost);
+    }
     return { type: 'request', id, serviceMethod: header.serviceMethod, args: body };
   }
 
@@ -175,7 +207,10 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
 class GobClientCodec extends GobRpcStream implements ClientCodec {
   encode(message: ClientOutgoing): Uint8Array {
     if (message.type === 'cancel') return this.writeRequest(message.seq, CANCEL_METHOD, message.target, SEQ_TYPE);
-    return this.writeRequest(message.seq, message.serviceMethod, message.args, message.argsType);
+    const { seq, serviceMethod, args, argsType, metadata, timeoutMs } = message;
+    if (metadata === undefined && timeoutMs === undefined) return this.writeRequest(seq, serviceMethod, args, argsType);
+    const header = { ServiceMethod: serviceMethod, Seq: seq, Metadata: metadata, TimeoutMs: timeoutMs };
+    return this.writePair(header, REQUEST_WITH_CONTEXT, args, () => bodyType(args, argsType, this.maxDepth));
   }
 
   private writeRequest(seq: number, serviceMethod: string, args: unknown, argsType: GoType | undefined): Uint8Array {
@@ -205,7 +240,10 @@ class GobClientCodec extends GobRpcStream implements ClientCodec {
  * their Go kinds from the GoType when one is given and are inferred from the
  * JavaScript value otherwise (see `inferType`). A body that is well framed
  * but cannot be represented becomes `argsError` on the server and an error
- * response on the client; malformed bytes throw ProtocolError.
+ * response on the client; malformed bytes throw ProtocolError. On a
+ * connection that negotiated call context, a call with metadata or a
+ * timeout sends its header as a wider `Request` struct (see
+ * REQUEST_WITH_CONTEXT); it is never sent otherwise.
  */
 export const gobCodec: Codec = {
   name: 'gob',

@@ -7,6 +7,9 @@ import { stringifyGoJson } from './json-values.js';
 import { parseJsonLossless } from './json-lossless.js';
 import type { JsonScan } from './json-measure.js';
 import { decodedCost } from '../limits.js';
+import { requestWithContext, WIRE_METADATA, WIRE_TIMEOUT } from '../wire-context.js';
+import { DEFAULT_METADATA_LIMITS } from '../../call-metadata.js';
+import type { MetadataLimits } from '../../call-metadata.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -44,9 +47,12 @@ class JsonServerCodec implements ServerCodec {
   readonly isPadding = isJsonWhitespace;
   private readonly count: JsonScan = { values: 0 };
   private readonly ids = new CallIds();
+  /** Set when the connection carries call context: requests may have `metadata` and `timeoutMs` members. */
+  private readonly context: MetadataLimits | undefined;
 
   constructor(options: CodecOptions) {
     this.measure = measureJson(options.maxDepth, options.maxValues, this.count);
+    this.context = options.callContext ? (options.metadataLimits ?? DEFAULT_METADATA_LIMITS) : undefined;
   }
 
   /** decodedValues bounds the values in the last frame measured whole (see measureJson). */
@@ -67,6 +73,9 @@ class JsonServerCodec implements ServerCodec {
     const id = this.ids.local(m.id === undefined ? null : m.id);
     if (!Array.isArray(m.params)) {
       return { type: 'request', id, serviceMethod: m.method, args: undefined, argsError: new Error('jsonrpc: request body missing params') };
+    }
+    if (this.context && (m[WIRE_METADATA] !== undefined || m[WIRE_TIMEOUT] !== undefined)) {
+      return requestWithContext(id, m.method, m.params[0], m[WIRE_METADATA], m[WIRE_TIMEOUT], this.context);
     }
     return { type: 'request', id, serviceMethod: m.method, args: m.params[0] };
   }
@@ -99,8 +108,10 @@ class JsonClientCodec implements ClientCodec {
 
   encode(message: ClientOutgoing): Encoded {
     if (message.type === 'cancel') return encodeLine({ method: CANCEL_METHOD, params: [message.target], id: message.seq }, `arguments for ${CANCEL_METHOD}`);
-    const { seq, serviceMethod, args } = message;
-    return encodeLine({ method: serviceMethod, params: [args === undefined ? null : args], id: seq }, `arguments for ${serviceMethod}`);
+    const { seq, serviceMethod, args, metadata, timeoutMs } = message;
+    const params = [args === undefined ? null : args];
+    if (metadata === undefined && timeoutMs === undefined) return encodeLine({ method: serviceMethod, params, id: seq }, `arguments for ${serviceMethod}`);
+    return encodeLine({ method: serviceMethod, params, id: seq, [WIRE_METADATA]: metadata, [WIRE_TIMEOUT]: timeoutMs }, `arguments for ${serviceMethod}`);
   }
 
   decodeFrame(buf: Uint8Array, start = 0, end = buf.length): ClientResponse {
@@ -122,6 +133,9 @@ class JsonClientCodec implements ClientCodec {
  * `"result":{}` because Go's client treats a null result without an error
  * as a broken reply. Integers beyond ±(2^53-1) (Go's int64 and uint64)
  * decode as bigint, every digit kept, and bigints encode as bare numbers.
+ * On a connection that negotiated call context a request may carry two
+ * more members, `"metadata"` and `"timeoutMs"` (see wire-context.ts);
+ * they are never sent otherwise (Go's decoder would ignore them anyway).
  */
 export const jsonCodec: Codec = {
   name: 'json',

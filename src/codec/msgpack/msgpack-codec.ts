@@ -7,6 +7,9 @@ import { measureMsgpack } from './msgpack-measure.js';
 import { decodedCost } from '../limits.js';
 import type { ValueCount } from '../limits.js';
 import { CANCEL_METHOD, CANCEL_NOTIFICATION, cancelOf } from '../cancel.js';
+import { requestWithContext, WIRE_METADATA, WIRE_TIMEOUT, wireContext } from '../wire-context.js';
+import { DEFAULT_METADATA_LIMITS } from '../../call-metadata.js';
+import type { MetadataLimits } from '../../call-metadata.js';
 
 const REQUEST = 0;
 const RESPONSE = 1;
@@ -59,6 +62,10 @@ function encode(value: unknown, what: string): Uint8Array {
   }
 }
 
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Date);
+}
+
 /** errorText turns a msgpack-rpc error object (any type) into a message. */
 function errorText(error: unknown): string {
   if (typeof error === 'string') return error;
@@ -73,9 +80,12 @@ class MsgpackServerCodec implements ServerCodec {
   readonly measure;
   private readonly count: ValueCount = { values: 0 };
   private readonly ids = new CallIds();
+  /** Set when the connection carries call context: requests may have a fifth element. */
+  private readonly context: MetadataLimits | undefined;
 
   constructor(options: CodecOptions) {
     this.measure = measureMsgpack(options.maxDepth, options.maxValues, this.count);
+    this.context = options.callContext ? (options.metadataLimits ?? DEFAULT_METADATA_LIMITS) : undefined;
   }
 
   /** decodedValues is the value count the scanner found in the last frame measured whole. */
@@ -94,12 +104,25 @@ class MsgpackServerCodec implements ServerCodec {
         if (m[2] === CANCEL_METHOD) return cancelOf(this.ids, m[3][0]);
         return { type: 'request', id: this.ids.local(m[1]), serviceMethod: m[2], args: m[3][0] };
       }
+      if (m.length === 5 && this.context && m[0] === REQUEST && typeof m[2] === 'string' && Array.isArray(m[3])) return this.withContext(m);
       if (m.length === 3 && m[0] === NOTIFICATION && typeof m[1] === 'string') {
         if (m[1] === CANCEL_NOTIFICATION && Array.isArray(m[2])) return cancelOf(this.ids, m[2][0]);
         return { type: 'notification', method: m[1], params: m[2] };
       }
     }
     throw new ProtocolError('rpc: msgpack: message is not a msgpack-rpc request [0, msgid, method, params] or notification [2, method, params]');
+  }
+
+  /** withContext reads a request `[0, msgid, method, params, context]` (see wire-context.ts). */
+  private withContext(m: unknown[]): ServerMessage | undefined {
+    const params = m[3] as unknown[];
+    if (m[2] === CANCEL_METHOD) return cancelOf(this.ids, params[0]);
+    const context = m[4];
+    const id = this.ids.local(m[1]);
+    if (!isMap(context)) {
+      return { type: 'request', id, serviceMethod: m[2] as string, args: params[0], argsError: new RpcError(ErrorCode.InvalidArgument, 'rpc: msgpack: call context must be a map') };
+    }
+    return requestWithContext(id, m[2] as string, params[0], context[WIRE_METADATA], context[WIRE_TIMEOUT], this.context);
   }
 
   encode({ id: local, serviceMethod, error, reply }: ServerOutgoing): Encoded {
@@ -130,7 +153,11 @@ class MsgpackClientCodec implements ClientCodec {
   encode(message: ClientOutgoing): Encoded {
     if (message.type === 'cancel') return encode([NOTIFICATION, CANCEL_NOTIFICATION, [message.target]], `notification ${CANCEL_NOTIFICATION}`);
     const { seq, serviceMethod, args } = message;
-    if (isLargeBytes(args) && isSmallUint(seq)) return largeRequest(seq, serviceMethod, args);
+    const context = message.metadata === undefined && message.timeoutMs === undefined ? undefined : wireContext(message.metadata, message.timeoutMs);
+    if (isLargeBytes(args) && isSmallUint(seq)) {
+      return largeRequest(seq, serviceMethod, args, context && encode(context, `call context of ${serviceMethod}`));
+    }
+    if (context !== undefined) return encode([REQUEST, seq, serviceMethod, [args], context], `arguments for ${serviceMethod}`);
     return encode([REQUEST, seq, serviceMethod, [args]], `arguments for ${serviceMethod}`);
   }
 
@@ -149,7 +176,9 @@ class MsgpackClientCodec implements ClientCodec {
  * `[0, msgid, method, [args]]`, response `[1, msgid, error, result]`
  * (error nil on success), notification `[2, method, params]`. Values are
  * plain msgpack (maps, not msgpackr records), readable by any msgpack-rpc
- * implementation.
+ * implementation. On a connection that negotiated call context a request
+ * may carry a fifth element, the map `{"metadata", "timeoutMs"}` (see
+ * wire-context.ts); it is never sent otherwise.
  */
 export const msgpackCodec: Codec = {
   name: 'msgpack',

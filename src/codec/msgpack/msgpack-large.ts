@@ -88,15 +88,20 @@ export function largeResponse(id: number, payload: Uint8Array): Uint8Array[] {
   return [header, payload];
 }
 
-/** largeRequest returns `[0, seq, method, [<bin payload>]]` as [header, payload]. */
-export function largeRequest(seq: number, method: string, payload: Uint8Array): Uint8Array[] {
+/**
+ * largeRequest returns `[0, seq, method, [<bin payload>]]` as [header,
+ * payload], or with `context` (an encoded call context, see
+ * wire-context.ts) `[0, seq, method, [<bin payload>], context]` as
+ * [header, payload, context].
+ */
+export function largeRequest(seq: number, method: string, payload: Uint8Array, context?: Uint8Array): Uint8Array[] {
   const header = new HeaderWriter(24 + Buffer.byteLength(method) * 1)
-    .byte(0x94)
+    .byte(context === undefined ? 0x94 : 0x95)
     .byte(0x00)
     .uint(seq)
     .str(method)
     .byte(0x91)
     .binHeader(payload.length)
     .done();
-  return [header, payload];
+  return context === undefined ? [header, payload] : [header, payload, context];
 }
