@@ -7,7 +7,13 @@ import { DURATION_BUCKETS, endCall } from './call-recorder.js';
 import { addAddress, GO_NET_RPC, rpcMethod, transportOf } from './rpc-attributes.js';
 
 /** OpenTelemetryApi is what netrpc uses of `@opentelemetry/api`: pass the module itself. */
-export type OpenTelemetryApi = Pick<typeof OtelApi, 'trace' | 'metrics' | 'context' | 'propagation' | 'SpanKind' | 'SpanStatusCode'>;
+export type OpenTelemetryApi = Pick<typeof OtelApi, 'trace' | 'metrics' | 'context' | 'propagation' | 'SpanKind' | 'SpanStatusCode' | 'defaultTextMapGetter' | 'defaultTextMapSetter'>;
+
+/** propagated is the metadata a call carries out: its own plus what the propagator injected (W3C `traceparent`, `tracestate`). */
+function propagated(metadata: Readonly<Record<string, string>> | undefined, injected: Record<string, string>): Readonly<Record<string, string>> | undefined {
+  for (const _ in injected) return metadata ? { ...metadata, ...injected } : injected;
+  return metadata;
+}
 
 /** OpenTelemetryOptions tune {@link openTelemetry}. */
 export interface OpenTelemetryOptions {
@@ -17,6 +23,14 @@ export interface OpenTelemetryOptions {
   readonly meterProvider?: OtelApi.MeterProvider;
   /** `rpc.system.name` to report; default `go_net_rpc` (see GO_NET_RPC). */
   readonly systemName?: string;
+  /**
+   * How trace context goes into and comes out of a call's metadata;
+   * default the global propagator (`api.propagation`: W3C trace context
+   * once an SDK registered it). netrpc carries the keys it writes
+   * (`traceparent`, `tracestate`) on connections that negotiated call
+   * context; Go peers and plain TCP carry none.
+   */
+  readonly propagator?: OtelApi.TextMapPropagator;
 }
 
 /** NetrpcInstrumentation is a middleware for servers and an interceptor for clients and pools that trace and time every call. */
@@ -51,8 +65,11 @@ export const INSTRUMENTATION_NAME = 'netrpc';
  *   in seconds, with `rpc.system.name`, `rpc.method`, `error.type` and
  *   (client) `server.address` / `server.port`.
  *
- * A server span is the active context while the handler runs, so calls it
- * makes are its children. A server call answered early (the handler time
+ * Trace context crosses the connection in the call's metadata: the client
+ * injects the active span's (`traceparent`, `tracestate` with the W3C
+ * propagator) and the server span continues that trace. A server span is
+ * the active context while the handler runs, so calls it makes are its
+ * children. A server call answered early (the handler time
  * limit, a client cancel) ends its span when the handler settles, with
  * `error.type` RPC_TIMEOUT or RPC_ABORTED.
  */
@@ -65,6 +82,7 @@ export function openTelemetry(api: OpenTelemetryApi, options: OpenTelemetryOptio
   const serverDuration = meter.createHistogram('rpc.server.call.duration', { unit: 's', description: 'Duration of incoming RPC calls.', advice });
   const clientDuration = meter.createHistogram('rpc.client.call.duration', { unit: 's', description: 'Duration of outgoing RPC calls.', advice });
   const { SpanKind, SpanStatusCode, context, trace } = api;
+  const propagation = options.propagator ?? api.propagation;
 
   const server: ServerMiddleware = (ctx, next) => {
     const method = rpcMethod(ctx.serviceMethod);
@@ -73,7 +91,8 @@ export function openTelemetry(api: OpenTelemetryApi, options: OpenTelemetryOptio
     addAddress(attributes, 'client', ctx.remoteAddress);
     addAddress(attributes, 'network.peer', ctx.remoteAddress);
     if (ctx.remoteAddress !== undefined) attributes['network.transport'] = 'tcp';
-    const parent = context.active();
+    // The client's trace, when its metadata carries one; else whatever is active.
+    const parent = propagation.extract(context.active(), ctx.metadata, api.defaultTextMapGetter);
     const started = performance.now();
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes, startTime: performance.timeOrigin + started }, parent);
     const metric: Attributes = { 'rpc.system.name': system, 'rpc.method': method };
@@ -101,7 +120,12 @@ export function openTelemetry(api: OpenTelemetryApi, options: OpenTelemetryOptio
     const span = tracer.startSpan(method, { kind: SpanKind.CLIENT, attributes, startTime: performance.timeOrigin + started }, parent);
     const metric = known ? endpointMetric(system, method, attributes) : undefined;
     const call = new ClientCallSpan(span, clientDuration, SpanStatusCode, ctx, started, metric, system, method);
-    return context.with(trace.setSpan(parent, span), next).then(
+    const active = trace.setSpan(parent, span);
+    const injected: Record<string, string> = {};
+    propagation.inject(active, injected, api.defaultTextMapSetter);
+    const metadata = propagated(ctx.options.metadata, injected);
+    if (metadata !== ctx.options.metadata) ctx.options = { ...ctx.options, metadata };
+    return context.with(active, next).then(
       (reply) => call.ok(reply),
       (err: unknown) => call.fail(err),
     );

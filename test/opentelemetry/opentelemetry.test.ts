@@ -1,5 +1,6 @@
 import * as api from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { AggregationTemporality, DataPointType, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -41,7 +42,7 @@ describe('OpenTelemetry instrumentation with the real SDK', () => {
     metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
     reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
     meterProvider = new MeterProvider({ readers: [reader] });
-    otel = openTelemetry(api, { tracerProvider, meterProvider });
+    otel = openTelemetry(api, { tracerProvider, meterProvider, propagator: new W3CTraceContextPropagator() });
     ({ server, address, port } = await startDemoServer({ plain: true }));
     server.use(otel.server);
   });
@@ -106,6 +107,25 @@ describe('OpenTelemetry instrumentation with the real SDK', () => {
     expect(s!.status.code).toBe(api.SpanStatusCode.UNSET);
   });
 
+  it.each(['msgpack', 'json', 'gob'])('joins the server span to the client trace over %s: traceparent in the metadata, beside the caller metadata', async (codec) => {
+    const seen: Record<string, string>[] = [];
+    server.register('Peek', {
+      Metadata(_args: unknown, ctx: CallContext) {
+        seen.push({ ...ctx.metadata });
+        return 1;
+      },
+    });
+    await using client = await dialHTTP(address, { codec, interceptors: [otel.client] });
+    expect(await client.call('Peek.Metadata', 0, { metadata: { tenant: 'blue' } })).toBe(1);
+    const all = await finished(2);
+    const [c] = only(all, api.SpanKind.CLIENT, 'Peek/Metadata');
+    const [s] = only(all, api.SpanKind.SERVER, 'Peek/Metadata');
+    expect(s!.spanContext().traceId).toBe(c!.spanContext().traceId);
+    expect(s!.parentSpanContext?.spanId).toBe(c!.spanContext().spanId);
+    expect(s!.parentSpanContext?.isRemote).toBe(true);
+    expect(seen).toEqual([{ tenant: 'blue', traceparent: `00-${c!.spanContext().traceId}-${c!.spanContext().spanId}-01` }]);
+  });
+
   it('makes the server span the active context in the handler: calls it makes are its children', async () => {
     await using inner = await dialHTTP(address, { interceptors: [otel.client] });
     server.register('Front', {
@@ -120,6 +140,8 @@ describe('OpenTelemetry instrumentation with the real SDK', () => {
     const [addClient] = only(all, api.SpanKind.CLIENT, 'Arith/Add');
     expect(addClient!.parentSpanContext?.spanId).toBe(relayServer!.spanContext().spanId);
     expect(addClient!.spanContext().traceId).toBe(relayServer!.spanContext().traceId);
+    // One trace from the first client span to the innermost server span.
+    expect(new Set(all.map((x) => x.spanContext().traceId)).size).toBe(1);
   });
 
   it('marks a failed call: error.type, status ERROR with the message, the exception event', async () => {
