@@ -20,7 +20,7 @@ import type { MemoryReport, Report, Row, ScalingPoint } from './report.js';
 import { measureScaling } from './scaling.js';
 import { scenarios } from './scenarios.js';
 import { buildSubjects } from './subjects.js';
-import type { GoBinaries } from './subjects.js';
+import type { GoBinaries, Subject } from './subjects.js';
 import { renderMarkdown, renderText } from './table.js';
 import { checkTargets } from './targets.js';
 
@@ -59,13 +59,15 @@ log(`netrpc bench: ${subjects.length} subjects × ${runScenarios.length} scenari
  * subject instead of penalising whichever ran during a slow spell.
  */
 const rounds = Number(flag('rounds') ?? (quick ? 1 : 3));
+/** runsIn reports whether a subject runs in a scenario (the instrumented one runs only in some). */
+const runsIn = (subject: Subject, scenario: string): boolean => !subject.scenarios || subject.scenarios.includes(scenario);
 const rows: Row[] = [];
 const servers = new Map<string, RunningServer>();
 const runnable = subjects.filter((subject) => {
   const { server: serverCmd, client: clientCmd } = subject;
   if (typeof serverCmd !== 'string' && typeof clientCmd !== 'string') return true;
   const note = typeof serverCmd === 'string' ? serverCmd : (clientCmd as string);
-  for (const s of runScenarios) rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note });
+  for (const s of runScenarios) if (runsIn(subject, s.name)) rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note });
   log(`${subject.name}: skipped (${note})`);
   return false;
 });
@@ -73,7 +75,7 @@ for (const subject of runnable) {
   try {
     servers.set(subject.key, await startServer(subject.server as Command));
   } catch (e) {
-    for (const s of runScenarios) rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note: message(e).slice(0, 200) });
+    for (const s of runScenarios) if (runsIn(subject, s.name)) rows.push({ subject: subject.name, key: subject.key, scenario: s.name, note: message(e).slice(0, 200) });
     log(`${subject.name}: server failed to start: ${message(e)}`);
   }
 }
@@ -84,7 +86,7 @@ for (const s of runScenarios) {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < started.length; i++) {
       const subject = started[(i + round) % started.length]!;
-      if (failures.has(subject.key)) continue;
+      if (failures.has(subject.key) || !runsIn(subject, s.name)) continue;
       const server = servers.get(subject.key)!;
       const clientCmd = subject.client as Command;
       try {
@@ -108,6 +110,7 @@ for (const s of runScenarios) {
     }
   }
   for (const subject of started) {
+    if (!runsIn(subject, s.name)) continue;
     const runs = (samples.get(subject.key) ?? []).sort((a, b) => a.callsPerSec! - b.callsPerSec!);
     const median = runs[Math.floor(runs.length / 2)];
     if (median) rows.push(median);

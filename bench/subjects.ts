@@ -14,10 +14,12 @@ export interface Subject {
   readonly server: Command | string;
   /** Client command without the per-run flags (or why it cannot run). */
   readonly client: Command | string;
+  /** The scenarios it runs in; all when absent. */
+  readonly scenarios?: readonly string[];
 }
 
 /** SubjectKey names the subjects. */
-export type SubjectKey = 'msgpack' | 'gob' | 'json' | 'go' | 'go-netrpc' | 'grpc' | 'floor';
+export type SubjectKey = 'msgpack' | 'msgpack-otel' | 'gob' | 'json' | 'go' | 'go-netrpc' | 'grpc' | 'floor';
 
 /** GoBinaries are the built Go programs, or why there are none. */
 export type GoBinaries = { server: string; client: string } | string;
@@ -40,6 +42,14 @@ export function buildSubjects(go: GoBinaries): Subject[] {
   const grpc = hasGrpc();
   return [
     { name: 'netrpc msgpack', key: 'msgpack', codec: 'msgpack', server: netrpcServer, client: netrpcClient },
+    {
+      name: 'netrpc msgpack + OTel',
+      key: 'msgpack-otel',
+      codec: 'msgpack',
+      server: nodeScript('./servers/netrpc-server.ts', ['--otel']),
+      client: nodeScript('./clients/netrpc-client.ts', ['--otel']),
+      scenarios: ['seq', 'inflight64'],
+    },
     { name: 'netrpc gob', key: 'gob', codec: 'gob', server: netrpcServer, client: netrpcClient },
     { name: 'netrpc json', key: 'json', codec: 'json', server: netrpcServer, client: netrpcClient },
     { name: 'Go net/rpc (Go→Go, gob)', key: 'go', codec: 'gob', server: goServer, client: goClient },

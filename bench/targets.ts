@@ -34,5 +34,8 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
   for (const s of scenarios) checks.push(atLeast(`Go client→netrpc vs Go→Go, ${s.name}`, 1, ratio(s.name, 'go-netrpc', 'go')));
   checks.push(atLeast('msgpack inflight64 calls/s vs grpc-js', 10, ratio('inflight64', 'msgpack', 'grpc')));
   checks.push(atLeast('msgpack bytes1m MB/s vs floor', 0.5, ratio('bytes1m', 'msgpack', 'floor', 'mbPerSec')));
+  // What OpenTelemetry costs: spans and histograms on both sides against none.
+  checks.push(atLeast('msgpack + OTel seq calls/s vs msgpack', 0.7, ratio('seq', 'msgpack-otel', 'msgpack')));
+  checks.push(atLeast('msgpack + OTel inflight64 calls/s vs msgpack', 0.5, ratio('inflight64', 'msgpack-otel', 'msgpack')));
   return checks;
 }

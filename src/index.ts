@@ -3,7 +3,8 @@
  * Go programs. This module lists the public surface in tiers: what an
  * application needs first, then what operators wire in, then what a codec
  * author implements. The demo services are the `netrpc/demo` subpath, and
- * Prometheus metrics `netrpc/prometheus` (its types need prom-client).
+ * Prometheus metrics `netrpc/prometheus` (its types need prom-client), and
+ * OpenTelemetry `netrpc/opentelemetry` (its types need @opentelemetry/api).
  */
 
 // ── Serving ────────────────────────────────────────────────────────────────
@@ -53,6 +54,13 @@ export { SHUTTING_DOWN } from './drain-refusal.js';
 export type { ServingStatus, HealthCheckRequest, HealthCheckResponse } from './server/health.js';
 export type { ProbeAccess } from './server/probe-routes.js';
 export type { Logger } from './logger.js';
+export type { ServerMiddleware, ServerCallInfo } from './server/middleware.js';
+export type { ClientInterceptor, ClientCallInfo } from './client/interceptor.js';
+export { SERVER_CALL_CHANNEL } from './server/server-call-channel.js';
+export type { ServerCallMessage } from './server/server-call-channel.js';
+export { CLIENT_CALL_CHANNEL } from './client/client-call-channel.js';
+export type { ClientCallMessage } from './client/client-call-channel.js';
+// openTelemetry is the `netrpc/opentelemetry` subpath: its types need @opentelemetry/api, an optional peer.
 // prometheusMetrics is the `netrpc/prometheus` subpath: its types need prom-client, an optional peer.
 export type { ServerReport, ServiceReport, MethodReport } from './server/server-stats.js';
 export type { CallHistorySnapshot } from './server/call-history.js';

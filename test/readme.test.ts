@@ -55,6 +55,7 @@ function expectedOutput(source: string): string {
 async function runProgram(source: string, name: string, dir = scratchDir(), env: NodeJS.ProcessEnv = {}): Promise<void> {
   let program = source.replace("from 'netrpc'", `from ${JSON.stringify(join(root, 'src/index.ts'))}`);
   program = program.replace("from 'netrpc/prometheus'", `from ${JSON.stringify(join(root, 'src/server/prometheus-metrics.ts'))}`);
+  program = program.replace("from 'netrpc/opentelemetry'", `from ${JSON.stringify(join(root, 'src/opentelemetry/index.ts'))}`);
   for (const port of ['1234', '1235']) program = program.replaceAll(port, String(await freePort()));
   const file = join(dir, name);
   writeFileSync(file, program);
@@ -96,6 +97,8 @@ const runners: Record<string, (source: string, name: string) => Promise<void>> =
     }
   },
   'observe.mts': runProgram,
+  'intercept.mts': runProgram,
+  'otel.mts': runProgram,
   'services.ts': async (source) => {
     // As its comment says: npx rpc-serve ./services.ts, in a default (CommonJS) npm project.
     const dir = scratchDir();

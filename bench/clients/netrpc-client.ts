@@ -1,7 +1,8 @@
 /**
  * The netrpc benchmark client: dials `conns` connections with the given
  * codec and keeps `inflight` calls in flight on each. Prints one JSON
- * result line (see result.ts).
+ * result line (see result.ts). With `--otel` every call is traced and
+ * timed with OpenTelemetry (see otel-setup.ts).
  */
 import { dialHTTP } from '../../src/index.js';
 import type { CallOptions, Client } from '../../src/index.js';
@@ -13,6 +14,7 @@ import type { Caller } from '../load.js';
 import { BYTES_PAYLOAD, SmallArgs, STRUCT_PAYLOAD_BYTES, makeBytes, makeRecord1k } from '../payloads.js';
 import { printResult } from '../result.js';
 import { findScenario } from '../scenarios.js';
+import { instrumentation } from '../otel-setup.js';
 
 const args = parseClientArgs(process.argv.slice(2));
 const scenario = findScenario(args.scenario);
@@ -32,7 +34,8 @@ function callPlan(): { method: string; value: unknown; options: CallOptions; byt
 
 const plan = callPlan();
 const clients: Client[] = [];
-for (let i = 0; i < args.conns; i++) clients.push(await dialHTTP(args.addr, { codec: args.codec }));
+const interceptors = process.argv.includes('--otel') ? [instrumentation().client] : undefined;
+for (let i = 0; i < args.conns; i++) clients.push(await dialHTTP(args.addr, { codec: args.codec, interceptors }));
 
 // Check the reply once, so a wrong setup fails loudly instead of measuring errors.
 await clients[0]!.call(plan.method, plan.value, plan.options);

@@ -1,13 +1,17 @@
 /**
  * The netrpc benchmark server: demo Arith plus the Bench contract, all
- * codecs offered. Prints `listening HOST:PORT`; stops on SIGTERM.
+ * codecs offered. Prints `listening HOST:PORT`; stops on SIGTERM. With
+ * `--otel` every call is traced and timed with OpenTelemetry (see
+ * otel-setup.ts).
  */
 import { Server, implement } from '../../src/index.js';
 import { Arith } from '../../src/demo/arith.js';
 import { ArithContract } from '../../src/demo/contracts.js';
 import { BenchContract } from '../bench-contract.js';
+import { instrumentation } from '../otel-setup.js';
 
 const server = new Server({ graceMs: 0 });
+if (process.argv.includes('--otel')) server.use(instrumentation().server);
 server.register(implement(ArithContract, new Arith()));
 server.register(
   implement(BenchContract, {

@@ -15,6 +15,9 @@ import { timerDelay } from '../timer-delay.js';
 import type { ServiceContract } from '../contract/contract.js';
 import { createServiceProxy } from '../contract/service-proxy.js';
 import type { ServiceProxy, ServiceProxyOptions } from '../contract/service-proxy.js';
+import type { ClientInterceptor } from './interceptor.js';
+import { interceptedCall, isInstrumented, OutgoingCall } from './client-call-channel.js';
+import { joinHostPort } from '../host-port.js';
 
 /** ClientOptions are the per-connection settings of a Client. */
 export interface ClientOptions {
@@ -31,6 +34,10 @@ export interface ClientOptions {
    * work: with call context, its deadline goes with the call too. Default true.
    */
   readonly cancelOnServer?: boolean;
+  /** Interceptors around every call, outermost first (see ClientInterceptor); undefined or empty for none. */
+  readonly interceptors?: readonly ClientInterceptor[];
+  /** The address the connection was dialed at, as interceptors and tracing see it (`target`). */
+  readonly target?: string;
   /**
    * The server granted call context on the CONNECT: each request carries
    * its metadata and its timeout (see src/codec/wire-context.ts). Default
@@ -98,12 +105,15 @@ export class Client {
   private goaway: RpcError | undefined;
   private readonly goawayPromise: Promise<void>;
   private resolveGoaway!: () => void;
+  /** Interceptors around call(); undefined when there are none. */
+  private readonly interceptors: readonly ClientInterceptor[] | undefined;
 
   constructor(socket: Duplex, codec: ClientCodec, options: ClientOptions) {
     this.socket = socket;
     this.codec = codec;
     this.options = options;
     this.codecName = options.codecName;
+    this.interceptors = options.interceptors?.length ? options.interceptors : undefined;
     this.reader = new FrameReader(codec.measure, options.maxMessageBytes, () => this.onData(new Uint8Array(0)), codec.isPadding);
     this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
     this.goawayPromise = new Promise((resolve) => (this.resolveGoaway = resolve));
@@ -155,6 +165,24 @@ export class Client {
    * as `ctx.metadata` and `ctx.deadline`.
    */
   call<R = unknown>(serviceMethod: string, args?: unknown, options?: CallOptions): Promise<R> {
+    if (!isInstrumented(this.interceptors)) return this.send(serviceMethod, args, options);
+    const where = { codec: this.codecName, target: this.options.target, remoteAddress: this.remoteAddress };
+    const ctx = new OutgoingCall(serviceMethod, args, options, where);
+    return interceptedCall(this.interceptors, ctx, (c) => this.send(c.serviceMethod, c.args, c.options)) as Promise<R>;
+  }
+
+  /** remoteAddress is the socket's peer `host:port` (a proxy's when tunneled), when the stream is a network socket. */
+  get remoteAddress(): string | undefined {
+    const s = this.socket as Partial<{ remoteAddress: string; remotePort: number }>;
+    return s.remoteAddress ? joinHostPort(s.remoteAddress, s.remotePort) : undefined;
+  }
+
+  /**
+   * @internal send is call without interceptors or tracing: what the
+   * interceptors' innermost `next()` runs, and what a Pool's attempts use
+   * (the pool intercepts the call as a whole).
+   */
+  send<R = unknown>(serviceMethod: string, args?: unknown, options?: CallOptions): Promise<R> {
     if (this.shutdown) return Promise.reject(unsentCopy(this.shutdown));
     // Pings go on after a goaway: the server still hears the client while its last calls run.
     if (this.goaway && serviceMethod !== KEEPALIVE_METHOD) return Promise.reject(this.goaway);

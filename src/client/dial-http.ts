@@ -10,6 +10,7 @@ import type { Client } from './client.js';
 import { connectHTTP } from './http-connect.js';
 import { clientOver, pickCodec } from './new-client.js';
 import { codecMismatchHint, exposeGobMismatch } from './unconfirmed-codec.js';
+import type { ClientInterceptor } from './interceptor.js';
 
 /** DialOptions configure dialHTTP. */
 export interface DialOptions {
@@ -65,6 +66,12 @@ export interface DialOptions {
   readonly keepaliveMs?: number;
   /** Time a ping may go unanswered before the connection counts as lost (pending calls fail with RPC_CONNECTION_LOST). Default 10 000. */
   readonly keepaliveTimeoutMs?: number;
+  /**
+   * Interceptors around every call, outermost first (see ClientInterceptor
+   * and the README's "Observability"). A pool runs them once per call,
+   * retries included, not on each endpoint's connection.
+   */
+  readonly interceptors?: readonly ClientInterceptor[];
   /** Most bytes of one call's `metadata` (see StreamClientOptions.maxMetadataBytes). Default 8 KiB. */
   readonly maxMetadataBytes?: number;
   /** Most keys in one call's `metadata`. Default 64. */
@@ -108,6 +115,6 @@ export async function dialHTTP(address: string, options: DialOptions = {}): Prom
   });
   if (auto && !confirmed) codec = pickCodec('gob', 'gob');
   const unconfirmed = !confirmed && codec.name !== 'gob';
-  if (unconfirmed) return clientOver(socket, codec, options, { wrapCodec: exposeGobMismatch, protocolHint: codecMismatchHint(codec.name) });
-  return clientOver(socket, codec, options, { callContext: confirmed && features.includes(METADATA_FEATURE) });
+  if (unconfirmed) return clientOver(socket, codec, options, { wrapCodec: exposeGobMismatch, protocolHint: codecMismatchHint(codec.name), target: address });
+  return clientOver(socket, codec, options, { callContext: confirmed && features.includes(METADATA_FEATURE), target: address });
 }

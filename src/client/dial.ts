@@ -76,5 +76,5 @@ export async function dial(address: string, options: PlainDialOptions = {}): Pro
     const failed = { endpoint, tls: tls !== undefined };
     socket = await withinDeadline(`dial ${endpoint.host}:${endpoint.port}`, limits, (track) => openTransport(transport, track), (err) => classifyDialFailure(err, failed));
   }
-  return clientOver(socket, codec, options);
+  return clientOver(socket, codec, options, { target: address });
 }

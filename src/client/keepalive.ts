@@ -7,7 +7,8 @@ export const KEEPALIVE_METHOD = '_goRPC_.Ping';
 /** Pingable is what keepalive needs from a Client. */
 export interface Pingable {
   readonly isClosed: boolean;
-  call(serviceMethod: string, args: unknown, options: { signal: AbortSignal; timeout: number }): Promise<unknown>;
+  /** send makes a call past the client's interceptors and tracing: pings are not the application's calls. */
+  send(serviceMethod: string, args: unknown, options: { signal: AbortSignal; timeout: number }): Promise<unknown>;
   /** lose ends the connection as broken: pending calls fail with `err`. */
   lose(err: RpcError): void;
   whenClosed(): Promise<unknown>;
@@ -39,7 +40,7 @@ export function startKeepalive(client: Pingable, options: KeepaliveOptions): voi
     const controller = new AbortController();
     const deadline = setTimeout(() => controller.abort(), timerDelay(timeoutMs));
     deadline.unref();
-    client.call(KEEPALIVE_METHOD, null, { signal: controller.signal, timeout: 0 }).then(
+    client.send(KEEPALIVE_METHOD, null, { signal: controller.signal, timeout: 0 }).then(
       () => answered(),
       (err: unknown) => {
         if (err instanceof RpcError && err.code === ErrorCode.Aborted && controller.signal.aborted) {

@@ -6,6 +6,7 @@ import { ErrorCode, RpcError } from '../errors.js';
 import { DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_ENTRIES } from '../call-metadata.js';
 import { Client } from './client.js';
 import { DEFAULT_KEEPALIVE_TIMEOUT_MS, startKeepalive } from './keepalive.js';
+import type { ClientInterceptor } from './interceptor.js';
 
 /** StreamClientOptions configure a client over a stream that is already open (see {@link newClient}). */
 export interface StreamClientOptions {
@@ -29,6 +30,8 @@ export interface StreamClientOptions {
   readonly keepaliveMs?: number;
   /** Time a ping may go unanswered before the connection counts as lost. Default 10 000. */
   readonly keepaliveTimeoutMs?: number;
+  /** Interceptors around every call, outermost first (see ClientInterceptor and the README's "Observability"). */
+  readonly interceptors?: readonly ClientInterceptor[];
   /**
    * Most bytes (UTF-8 of keys and values) of one call's `metadata`; a call
    * with more rejects with RPC_MESSAGE_TOO_LARGE before anything is sent.
@@ -60,6 +63,8 @@ export interface ClientBuild {
   /** Wraps the codec's client side (dialHTTP uses it to expose a gob answer to another codec). */
   readonly wrapCodec?: (codec: ReturnType<Codec['newClientCodec']>) => ReturnType<Codec['newClientCodec']>;
   readonly protocolHint?: string;
+  /** The address dialed, for interceptors and tracing (`ctx.target`). */
+  readonly target?: string;
   /** The server granted call context on the CONNECT: calls send their metadata and timeout (see Client). */
   readonly callContext?: boolean;
 }
@@ -85,6 +90,8 @@ export function clientOver(stream: Duplex, codec: Codec, options: StreamClientOp
     cancelOnServer: options.cancelOnServer ?? true,
     maxMessageBytes,
     protocolHint: build.protocolHint,
+    interceptors: options.interceptors,
+    target: build.target,
     callContext: build.callContext ?? false,
     metadataLimits: {
       maxMetadataBytes: options.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES,

@@ -16,6 +16,8 @@ import type { EndpointHost, EndpointState } from './pool-endpoint.js';
 import { backoffDelay, isRetryable, RetryBudget } from './retry-policy.js';
 import type { RetryBudgetOptions, RetryPolicy } from './retry-policy.js';
 import { TargetWatcher } from './target-watcher.js';
+import type { ClientInterceptor } from './interceptor.js';
+import { interceptedCall, isInstrumented, OutgoingCall } from './client-call-channel.js';
 
 /** DEFAULT_POOL_KEEPALIVE_MS is a pool connection's keepalive interval unless `keepaliveMs` says otherwise (0 turns it off). */
 export const DEFAULT_POOL_KEEPALIVE_MS = 30_000;
@@ -119,11 +121,14 @@ export class Pool implements EndpointHost {
   private readonly budget: RetryBudget | undefined;
   private next = 0;
   private counts = { calls: 0, retries: 0, throttled: 0 };
+  /** Interceptors around each pool call as a whole; undefined when there are none. */
+  private readonly interceptors: readonly ClientInterceptor[] | undefined;
   closed = false;
 
   constructor(addresses: readonly string[], options: PoolOptions = {}) {
     if (addresses.length === 0) throw new RpcError(ErrorCode.InvalidArgument, 'rpc: a pool needs at least one address');
     this.options = options;
+    this.interceptors = options.interceptors?.length ? options.interceptors : undefined;
     this.budget = options.retryBudget === false ? undefined : new RetryBudget(options.retryBudget);
     const targets = addresses.filter(isDnsTarget).map(parseDnsTarget);
     for (const a of addresses) if (!isDnsTarget(a)) this.fixed.push({ address: a, hostname: '' });
@@ -186,8 +191,16 @@ export class Pool implements EndpointHost {
    * retrying as described on the class. It rejects like Client.call, with
    * RPC_CONNECT when no endpoint can be reached, and with RPC_TIMEOUT or
    * RPC_ABORTED when the call's bound ends, whatever it was waiting for.
+   * The pool's interceptors run once around it all, retries included.
    */
-  async call<R = unknown>(serviceMethod: string, args?: unknown, options: PoolCallOptions = {}): Promise<R> {
+  call<R = unknown>(serviceMethod: string, args?: unknown, options: PoolCallOptions = {}): Promise<R> {
+    if (!isInstrumented(this.interceptors)) return this.attempt(serviceMethod, args, options, undefined);
+    const ctx = new OutgoingCall(serviceMethod, args, options);
+    return interceptedCall(this.interceptors, ctx, (c) => this.attempt(c.serviceMethod, c.args, c.options, c)) as Promise<R>;
+  }
+
+  /** attempt is call without interceptors; `ctx` (when intercepted) learns where each attempt goes. */
+  private async attempt<R>(serviceMethod: string, args: unknown, options: PoolCallOptions, ctx: OutgoingCall | undefined): Promise<R> {
     this.counts.calls++;
     const policy = this.policyFor(options);
     const bound = new CallBound(serviceMethod, options.signal, options.timeout ?? this.options.timeout ?? 0);
@@ -208,7 +221,12 @@ export class Pool implements EndpointHost {
         ep.active++;
         try {
           bound.markSent();
-          const reply = await client.call<R>(serviceMethod, args, { ...options, timeout: bound.remainingMs() });
+          if (ctx) {
+            ctx.codec = client.codecName;
+            ctx.target = ep.address;
+            ctx.remoteAddress = client.remoteAddress;
+          }
+          const reply = await client.send<R>(serviceMethod, args, { ...options, timeout: bound.remainingMs() });
           this.budget?.recordSuccess();
           return reply;
         } catch (e) {
@@ -254,7 +272,8 @@ export class Pool implements EndpointHost {
 
   /** @internal */
   dial(ep: PoolEndpoint): Promise<Client> {
-    const options = { keepaliveMs: DEFAULT_POOL_KEEPALIVE_MS, ...this.options };
+    // The pool intercepts its calls as a whole: endpoint connections get no interceptors.
+    const options = { keepaliveMs: DEFAULT_POOL_KEEPALIVE_MS, ...this.options, interceptors: undefined };
     const tls = options.tls;
     const connect = options.plain || isPlainAddress(ep.address) ? dialPlain : dialHTTP;
     if (!tls || !ep.hostname) return connect(ep.address, options);

@@ -15,6 +15,8 @@ import { errorText, isThenable, ServerCall } from './server-call.js';
 import { SHUTTING_DOWN } from '../drain-refusal.js';
 import { GoawayNotice } from './goaway-notice.js';
 import { PeerSilence } from './peer-silence.js';
+import type { ServerMiddleware } from './middleware.js';
+import { runHandler } from './intercepted-call.js';
 import { DEADLINE_PASSED } from '../codec/wire-context.js';
 
 /** ConnectionHost is what a connection needs from its server. */
@@ -26,12 +28,11 @@ export interface ConnectionHost {
   readonly readBudget: ReadBudget;
   /** Bytes all connections received and sent after their handshake. */
   readonly traffic: Traffic;
+  /** The server's middleware, outermost first (see Server.use); empty for none. */
+  readonly middleware: readonly ServerMiddleware[];
   connectionClosed(conn: ServerConnection): void;
   connectionFailed(conn: ServerConnection, err: Error): void;
 }
-
-export type { ConnectionInfo } from './connection-info.js';
-export { SHUTTING_DOWN } from '../drain-refusal.js';
 
 function onHandlerTimeout(conn: ServerConnection, call: ServerCall): void {
   conn.timeOut(call);
@@ -42,8 +43,6 @@ function resumeAfterWrite(conn: ServerConnection): void {
 }
 
 const EMPTY = new Uint8Array(0);
-
-export { DRAIN_QUIET_MS } from './connection-ending.js';
 
 /**
  * ServerConnection serves one connection: it reads frames, runs each call
@@ -227,7 +226,7 @@ export class ServerConnection {
     if (call.limitMs > 0) call.timer = setTimeout(onHandlerTimeout, call.limitMs, this, call);
     let result: unknown;
     try {
-      result = method.handler.call(method.receiver, req.args, call);
+      result = runHandler(this.host.middleware, call, req.args, this.socket);
     } catch (err) {
       return this.finish(call, errorText(err), undefined, err);
     }

@@ -67,6 +67,11 @@ export class ServerCall implements CallContext {
     return this.controller.signal;
   }
 
+  /** abortReason is why the call's signal fired (or would have, had anyone read it); undefined while it has not. */
+  get abortReason(): RpcError | undefined {
+    return this.reason;
+  }
+
   /** abort fires the call's signal with `reason` (once; later reasons are ignored). */
   abort(reason: RpcError): void {
     if (this.reason) return;

@@ -37,6 +37,7 @@ import type { OpenSockets } from './socket-phases.js';
 import { timerDelay } from '../timer-delay.js';
 import { wantsGoaway } from '../goaway.js';
 import { announcedSilenceMs } from '../keepalive-wire.js';
+import type { ServerMiddleware } from './middleware.js';
 
 export type { ListenOptions } from './connect-front.js';
 
@@ -105,6 +106,8 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
   private closing: Promise<void> | undefined;
   private drained: (() => void) | undefined;
   private readonly startedAt = Date.now();
+  /** @internal The middleware added with use(), outermost first. */
+  middleware: readonly ServerMiddleware[] = [];
 
   constructor(options: ServerOptions = {}) {
     super();
@@ -172,6 +175,20 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
 
   private registerContract(contract: ServiceContract, impl: object): ServiceEntry {
     return this.registry.add(contract.name, contractHandlers(contract, impl), { types: contract.types });
+  }
+
+  /**
+   * use adds a middleware around every call handed to a registered method
+   * (see ServerMiddleware), on connections open now and later. The first
+   * added is the outermost: it sees the call first and the reply last.
+   * Calls answered before a handler is looked at (unknown methods,
+   * arguments the codec could not decode, refusals while draining) do not
+   * pass through middleware. Returns the server, for chaining.
+   */
+  use(middleware: ServerMiddleware): this {
+    if (typeof middleware !== 'function') throw new RpcError(ErrorCode.InvalidArgument, 'rpc: use() takes a function (ctx, next) => reply');
+    this.middleware = [...this.middleware, middleware];
+    return this;
   }
 
   /** addHttpRoute adds a handler for non-CONNECT requests, tried before the 405 answer. */
