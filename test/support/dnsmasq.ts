@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import { tmpdir, userInfo } from 'node:os';
@@ -45,6 +46,22 @@ function freeUdpPort(): Promise<number> {
   });
 }
 
+function tcpPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+/** freeDnsPort is a loopback port free for UDP and for TCP, both of which dnsmasq binds. */
+async function freeDnsPort(): Promise<number> {
+  for (let i = 0; ; i++) {
+    const port = await freeUdpPort();
+    if ((await tcpPortFree(port)) || i >= 20) return port;
+  }
+}
+
 function hostsText(hosts: DnsRecords['hosts']): string {
   return Object.entries(hosts).flatMap(([name, ips]) => ips.map((ip) => `${ip} ${name}\n`)).join('');
 }
@@ -59,7 +76,7 @@ export async function startDnsmasq(records: DnsRecords, ttlSeconds = 1): Promise
   const dir = mkdtempSync(join(tmpdir(), 'netrpc-dns-'));
   const hostsFile = join(dir, 'hosts');
   writeFileSync(hostsFile, hostsText(records.hosts), { mode: 0o644 });
-  const port = await freeUdpPort();
+  const port = await freeDnsPort();
   const srvArgs = Object.entries(records.srv ?? {}).flatMap(([name, targets]) => targets.map((t) => `--srv-host=${name},${t.target},${t.port}`));
   const child: ChildProcess = spawn(
     DNSMASQ,
