@@ -4,7 +4,7 @@ import { CallIds } from '../call-ids.js';
 import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import type { GoType } from '../go-type.js';
 import { isRecoverable, StreamDecoder } from './decoder.js';
-import { EMPTY_STRUCT, structOf, T, topType } from './enc-type.js';
+import { EMPTY_STRUCT, structOf, ScalarType, topType } from './enc-type.js';
 import type { EncType } from './enc-type.js';
 import { StreamEncoder } from './encoder.js';
 import { encodeError, protocolError } from './errors.js';
@@ -19,9 +19,9 @@ const SEQ_TYPE: GoType = { kind: 'uint', bits: 64 };
 export { measureGob } from './framing.js';
 
 /** net/rpc's request header, `rpc.Request{ServiceMethod string; Seq uint64}`. */
-const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [T.string, T.uint]);
+const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [ScalarType.string, ScalarType.uint]);
 /** net/rpc's response header, `rpc.Response{ServiceMethod string; Seq uint64; Error string}`. */
-const RESPONSE = structOf('Response', ['ServiceMethod', 'Seq', 'Error'], [T.string, T.uint, T.string]);
+const RESPONSE = structOf('Response', ['ServiceMethod', 'Seq', 'Error'], [ScalarType.string, ScalarType.uint, ScalarType.string]);
 
 interface Header {
   readonly serviceMethod: string;

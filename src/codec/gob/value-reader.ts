@@ -3,7 +3,7 @@ import { protocolError, tooDeepError } from './errors.js';
 import { GobReader } from './reader.js';
 import { Level, LevelKind, SUSPENDED } from './suspension.js';
 import { decodeExternal } from './time.js';
-import { DecType, K, readWireType, TypeTable } from './type-table.js';
+import { DecType, DecodeKind, readWireType, TypeTable } from './type-table.js';
 import { ValueBudget } from './value-budget.js';
 import { rememberInterface, rememberWireType } from './wire-memory.js';
 import { zeroValue } from './zero.js';
@@ -45,7 +45,7 @@ export class ValueReader {
 
   /** topValue decodes a value as sent at top level or inside an interface; SUSPENDED when the message ends inside it. */
   protected topValue(t: DecType, depth: number): unknown {
-    if (t.kind === K.Struct) {
+    if (t.kind === DecodeKind.Struct) {
       this.budget.spend(1);
       return this.struct(t, depth);
     }
@@ -58,39 +58,39 @@ export class ValueReader {
     const budget = this.budget;
     if (--budget.left < 0) budget.spend(0);
     switch (t.kind) {
-      case K.Bool: {
+      case DecodeKind.Bool: {
         const u = r.readUint();
         if (u !== 0 && u !== 1) throw protocolError('invalid bool');
         return u === 1;
       }
-      case K.Int:
+      case DecodeKind.Int:
         return r.readInt();
-      case K.Uint:
+      case DecodeKind.Uint:
         return r.readUint();
-      case K.Float:
+      case DecodeKind.Float:
         return r.readFloat();
-      case K.Bytes:
+      case DecodeKind.Bytes:
         return r.readBytes();
-      case K.String:
+      case DecodeKind.String:
         return r.readString();
-      case K.Complex: {
+      case DecodeKind.Complex: {
         const real = r.readFloat();
         return { real, imag: r.readFloat() };
       }
-      case K.Interface:
+      case DecodeKind.Interface:
         return this.iface(depth);
-      case K.Struct:
+      case DecodeKind.Struct:
         return this.struct(t, depth);
-      case K.Array:
-      case K.Slice: {
+      case DecodeKind.Array:
+      case DecodeKind.Slice: {
         if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
         const n = this.count(t.elem!, 'element count', 1);
-        if (t.kind === K.Array && n !== t.len) throw protocolError(`array length ${n}, want ${t.len}`);
+        if (t.kind === DecodeKind.Array && n !== t.len) throw protocolError(`array length ${n}, want ${t.len}`);
         const list = this.list(t.elem!, new Array<unknown>(n), 0, depth);
         if (list !== SUSPENDED) rememberWireType(list as object, t);
         return list;
       }
-      case K.Map: {
+      case DecodeKind.Map: {
         const m = this.map(t, depth);
         if (m !== SUSPENDED) rememberWireType(m as object, t);
         return m;
@@ -159,7 +159,7 @@ export class ValueReader {
   private map(t: DecType, depth: number): unknown {
     if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
     const n = this.count(t.elem!, 'map size', 2);
-    if (t.key!.kind === K.String) return this.stringMap(t.elem!, {}, 0, n, depth);
+    if (t.key!.kind === DecodeKind.String) return this.stringMap(t.elem!, {}, 0, n, depth);
     return this.anyMap(t, new Map<unknown, unknown>(), 0, n, undefined, 0, depth);
   }
 
