@@ -22,6 +22,18 @@ function thrown(fn: () => unknown): unknown {
 describe('measureJson', () => {
   const measure = measureJson(100);
 
+  it('looks for the end of a string within [start, end) only, escapes included, whatever lies past end', () => {
+    const m = Buffer.from('{"a":"x\\\\\\"y\\\\"}{"b":"z"}');
+    const first = m.indexOf('{"b"');
+    expect(measure(m, 0, m.length)).toBe(first);
+    // Cut inside the first string: the quote and the brace past `end` must not end the frame.
+    for (let cut = 6; cut < first - 1; cut++) expect(measure(m, 0, cut)).toBeLessThan(0);
+    // An escape as the last byte before the cut does not reach past it either.
+    const escaped = Buffer.from('{"a":"\\"}"}');
+    expect(measure(escaped, 0, 7)).toBeLessThan(0);
+    expect(measure(escaped, 0, escaped.length)).toBe(escaped.length);
+  });
+
   it('finds the end of an object with strings, escapes and nesting', () => {
     const m = Buffer.from('  {"a":"}\\"{[","b":[{"c":[]}],"d":"\\\\"}{"next":1}');
     const first = m.indexOf('{"next"');
