@@ -1,28 +1,33 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { ErrorCode, ProtocolError, RpcError } from '../../errors.js';
 import { CallIds } from '../call-ids.js';
 import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, Encoded, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import { isJsonWhitespace, measureJson } from './json-measure.js';
 import { CANCEL_METHOD, cancelOf } from '../cancel.js';
-import { stringifyGoJson } from './json-values.js';
+import { encodeJsonLine } from './json-large.js';
 import { parseJsonLossless } from './json-lossless.js';
 import type { JsonScan } from './json-measure.js';
 import { decodedCost } from '../limits.js';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** parse decodes one measured message; `lossless` (a long digit run seen by the measure) keeps big integers as bigint. */
+/**
+ * parse decodes one measured message; `lossless` (a long digit run seen by
+ * the measure) keeps big integers as bigint. Invalid UTF-8 is refused; the
+ * check and the decoding are native (simdutf), ASCII text decoded as latin1.
+ */
 function parse(buf: Uint8Array, start: number, end: number, lossless: boolean | undefined): unknown {
   try {
-    const text = decoder.decode(buf.subarray(start, end));
+    const bytes = Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
+    if (!isUtf8(bytes)) throw new Error('the encoded data was not valid UTF-8');
+    const text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
     return lossless ? parseJsonLossless(text) : JSON.parse(text);
   } catch (err) {
     throw new ProtocolError(`rpc: json: cannot decode message: ${(err as Error).message}`);
   }
 }
 
-function encodeLine(message: unknown, what: string): Uint8Array {
+function encodeLine(message: unknown, what: string): Encoded {
   try {
-    return Buffer.from(stringifyGoJson(message) + '\n');
+    return encodeJsonLine(message);
   } catch (err) {
     throw new RpcError(ErrorCode.Encode, `rpc: json: cannot encode ${what}: ${(err as Error).message}`, { cause: err });
   }
