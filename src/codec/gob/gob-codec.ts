@@ -103,8 +103,14 @@ abstract class GobRpcStream {
     const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     const header = this.header;
     if (header === null) {
-      const res = this.dec.decodeFrame(frame);
-      if (res.kind === 'value') this.header = readHeader(res.value);
+      const dec = this.dec;
+      dec.remember = false;
+      try {
+        const res = dec.decodeFrame(frame);
+        if (res.kind === 'value') this.header = readHeader(res.value);
+      } finally {
+        dec.remember = true;
+      }
       return undefined;
     }
     let body: unknown;

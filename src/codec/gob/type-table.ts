@@ -1,6 +1,7 @@
 import { protocolError, UnsupportedValueError } from './errors.js';
 import type { GobReader } from './reader.js';
 import { GOB_KINDS } from './kinds.js';
+import type { EncType } from './enc-type.js';
 
 /** Kind numbers of decoded gob types (the scalar ones equal their type ids). */
 export const DecodeKind = {
@@ -67,6 +68,8 @@ export class DecType {
   mark = 0;
   /** zeroExpansion's result once computed, else -1. */
   expansion = -1;
+  /** encTypeOfWire's result once computed (null: none), else undefined. */
+  encType: EncType | null | undefined = undefined;
 
   constructor(kind: number, id: number, name: string, resolved: boolean) {
     this.kind = kind;

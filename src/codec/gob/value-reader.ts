@@ -37,6 +37,12 @@ export class ValueReader {
   protected readonly saved: Level[] = [];
   /** The values the current value may still produce. */
   protected readonly budget: ValueBudget;
+  /**
+   * Whether decoded values remember the wire type they arrived as (see
+   * rememberWireType); off for values that are never encoded again (net/rpc's
+   * headers), which then cost no WeakMap entry.
+   */
+  remember = true;
 
   /** `maxValues` bounds the values one value may produce (and sizes `budget`). */
   constructor(protected readonly maxDepth: number, protected readonly maxValues: number) {
@@ -87,12 +93,12 @@ export class ValueReader {
         const n = this.count(t.elem!, 'element count', 1);
         if (t.kind === DecodeKind.Array && n !== t.len) throw protocolError(`array length ${n}, want ${t.len}`);
         const list = this.list(t.elem!, new Array<unknown>(n), 0, depth);
-        if (list !== SUSPENDED) rememberWireType(list as object, t);
+        if (list !== SUSPENDED && this.remember) rememberWireType(list as object, t);
         return list;
       }
       case DecodeKind.Map: {
         const m = this.map(t, depth);
-        if (m !== SUSPENDED) rememberWireType(m as object, t);
+        if (m !== SUSPENDED && this.remember) rememberWireType(m as object, t);
         return m;
       }
       default:
@@ -152,7 +158,7 @@ export class ValueReader {
         if (!Object.hasOwn(obj, name)) obj[name] = zeroValue(types[i]!, depth + 1, this.maxDepth, this.budget);
       }
     }
-    rememberWireType(obj, t);
+    if (this.remember) rememberWireType(obj, t);
     return obj;
   }
 
@@ -206,7 +212,7 @@ export class ValueReader {
     const v = this.topValue(concrete, depth + 1);
     if (v === SUSPENDED) return this.suspend(LevelKind.Interface, concrete, undefined, 0, 0, name, 1, depth);
     const iv: GobInterfaceValue = { type: name, value: v };
-    rememberInterface(iv, concrete);
+    if (this.remember) rememberInterface(iv, concrete);
     return iv;
   }
 
@@ -270,7 +276,7 @@ export class ValueReader {
       }
       default: {
         const iv: GobInterfaceValue = { type: s.key as string, value: v };
-        if (s.type !== null) rememberInterface(iv, s.type);
+        if (s.type !== null && this.remember) rememberInterface(iv, s.type);
         return iv;
       }
     }

@@ -27,8 +27,6 @@ export function rememberInterface(iv: { readonly value: unknown }, concrete: Dec
   if (et !== null) rememberConcrete(iv, et);
 }
 
-const encTypes = new WeakMap<DecType, EncType | null>();
-
 /**
  * encTypeOfWire is the encode type that writes values of the wire type
  * `t` back with the same kinds, or null when there is none: recursive
@@ -36,10 +34,10 @@ const encTypes = new WeakMap<DecType, EncType | null>();
  * time.Time.
  */
 export function encTypeOfWire(t: DecType): EncType | null {
-  const cached = encTypes.get(t);
+  const cached = t.encType;
   if (cached !== undefined) return cached;
   const result = convert(t, new Set());
-  encTypes.set(t, result);
+  t.encType = result;
   return result;
 }
 
