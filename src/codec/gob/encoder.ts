@@ -34,14 +34,20 @@ export class StreamEncoder {
 
   /** begin starts a message group. */
   begin(): void {
-    this.out.pos = 0;
+    this.out.reset();
     this.added.length = 0;
   }
 
-  /** finish returns the group's bytes (a copy). */
+  /** finish returns the group's bytes in one buffer (see finishParts). */
   finish(): Uint8Array {
+    const out = this.finishParts();
+    return Array.isArray(out) ? Buffer.concat(out) : out;
+  }
+
+  /** finishParts returns the group's bytes: one buffer, or consecutive parts holding large byte arrays by reference. */
+  finishParts(): Uint8Array | Uint8Array[] {
     this.added.length = 0;
-    return this.out.take(0);
+    return this.out.takeParts(0);
   }
 
   /** rollback discards the group and the type ids it assigned. */
@@ -49,19 +55,19 @@ export class StreamEncoder {
     for (const shape of this.added) this.ids.delete(shape);
     this.nextId -= this.added.length;
     this.added.length = 0;
-    this.out.pos = 0;
+    this.out.reset();
   }
 
   /** encode appends the type definitions `v` needs and then the value message. */
   encode(v: unknown, t: EncType): void {
     const b = this.body;
-    b.pos = 0;
+    b.reset();
     const id = this.typeId(t, 0);
     const start = b.beginLength();
     b.writeInt(id);
     this.top(b, t, v, 1);
     b.endLength(start);
-    this.out.writeRaw(b.buf.subarray(0, b.pos));
+    this.out.append(b);
   }
 
   private top(b: GobWriter, t: EncType, v: unknown, depth: number): void {

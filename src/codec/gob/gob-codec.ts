@@ -1,7 +1,7 @@
 import { CANCEL_METHOD, cancelOf } from '../cancel.js';
 import { ErrorCode, RpcError } from '../../errors.js';
 import { CallIds } from '../call-ids.js';
-import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
+import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, Encoded, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import type { GoType } from '../go-type.js';
 import { isRecoverable, StreamDecoder } from './decoder.js';
 import { EMPTY_STRUCT, structOf, ScalarType, topType } from './enc-type.js';
@@ -130,13 +130,13 @@ abstract class GobRpcStream {
   }
 
   /** writePair encodes a header and a body as one group; on failure the stream is left as it was. */
-  protected writePair(header: object, headerType: EncType, body: unknown, bodyEncType: () => EncType): Uint8Array {
+  protected writePair(header: object, headerType: EncType, body: unknown, bodyEncType: () => EncType): Encoded {
     const enc = this.enc;
     enc.begin();
     try {
       enc.encode(header, headerType);
       enc.encode(body, bodyEncType());
-      return enc.finish();
+      return enc.finishParts();
     } catch (err) {
       enc.rollback();
       throw asEncodeError(err);
@@ -166,7 +166,7 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
     return { type: 'request', id, serviceMethod: header.serviceMethod, args: body };
   }
 
-  encode({ id: local, serviceMethod, error, reply, replyType }: ServerOutgoing): Uint8Array {
+  encode({ id: local, serviceMethod, error, reply, replyType }: ServerOutgoing): Encoded {
     const id = this.ids.wire(local);
     if (typeof id !== 'number' && typeof id !== 'bigint') throw encodeError(`invalid call id ${String(id)}`);
     const arg = this.scalarArgs.get(local);
@@ -179,12 +179,12 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
 }
 
 class GobClientCodec extends GobRpcStream implements ClientCodec {
-  encode(message: ClientOutgoing): Uint8Array {
+  encode(message: ClientOutgoing): Encoded {
     if (message.type === 'cancel') return this.writeRequest(message.seq, CANCEL_METHOD, message.target, SEQ_TYPE);
     return this.writeRequest(message.seq, message.serviceMethod, message.args, message.argsType);
   }
 
-  private writeRequest(seq: number, serviceMethod: string, args: unknown, argsType: GoType | undefined): Uint8Array {
+  private writeRequest(seq: number, serviceMethod: string, args: unknown, argsType: GoType | undefined): Encoded {
     return this.writePair({ ServiceMethod: serviceMethod, Seq: seq }, REQUEST, args, () => bodyType(args, argsType, this.maxDepth));
   }
 
