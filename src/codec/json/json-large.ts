@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { stringifyGoJson } from './json-values.js';
+import { isPlainJson, stringifyGoJson } from './json-values.js';
 
 /**
  * Messages holding large strings or byte arrays (a `[]byte` travels as a
@@ -62,6 +62,7 @@ function largeText(own: unknown, v: unknown): Uint8Array | undefined {
  * are the same either way. Throws what stringifyGoJson throws.
  */
 export function encodeJsonLine(message: unknown): Uint8Array | Uint8Array[] {
+  if (isPlainJson(message, LARGE_TEXT)) return Buffer.from(JSON.stringify(message) + '\n');
   const large: Uint8Array[] = [];
   const text = stringifyGoJson(message, undefined, (own, v) => {
     const t = largeText(own, v);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { encodeJsonLine, LARGE_TEXT } from '../../../src/codec/json/json-large.js';
-import { stringifyGoJson } from '../../../src/codec/json/json-values.js';
+import { isPlainJson, stringifyGoJson } from '../../../src/codec/json/json-values.js';
 import { measureJson } from '../../../src/codec/json/json-measure.js';
 
 const joined = (e: Uint8Array | Uint8Array[]): Buffer => Buffer.concat(Array.isArray(e) ? e : [e]);
@@ -51,5 +51,39 @@ describe('encodeJsonLine', () => {
   it('produces a message the measure finds whole', () => {
     const enc = joined(encodeJsonLine({ method: 'Bench.Base64', params: [bytes(3 * LARGE_TEXT)], id: 3 }));
     expect(measureJson(100)(enc, 0, enc.length)).toBe(enc.length - 1);
+  });
+});
+
+describe('isPlainJson', () => {
+  it('is true only where JSON.stringify alone writes what stringifyGoJson writes', () => {
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: 'small' },
+        fc.oneof(fc.string(), fc.double(), fc.constantFrom(-0, 0, 1.5, Number.NaN), fc.bigInt(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+        fc.oneof(fc.date({ noInvalidDate: true }), fc.uint8Array({ maxLength: 4 }), fc.constant(new Map([['k', 1]]))),
+        fc.array(tie('v'), { maxLength: 3 }),
+        fc.dictionary(fc.string(), tie('v'), { maxKeys: 3 }),
+      ),
+    })).v;
+    let plain = 0;
+    fc.assert(
+      fc.property(value, (v) => {
+        const message = { id: 1, result: v, error: null };
+        if (!isPlainJson(message)) return;
+        plain++;
+        expect(JSON.stringify(message)).toBe(stringifyGoJson(message));
+      }),
+      { numRuns: 500 },
+    );
+    expect(plain).toBeGreaterThan(50);
+  });
+
+  it('is false for what needs the replacer, and for strings from the size given', () => {
+    for (const v of [1n, -0, new Uint8Array(1), Buffer.from('x'), new Map(), { toJSON: () => 1n }, [[{ a: [-0] }]]]) expect(isPlainJson({ v })).toBe(false);
+    for (const v of ['x', 1, new Date(0), [1, 'a', null], { a: { b: true } }, undefined]) expect(isPlainJson({ v })).toBe(true);
+    expect(isPlainJson({ s: 'abc' }, 3)).toBe(false);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(isPlainJson(cyclic)).toBe(false);
   });
 });
