@@ -15,9 +15,9 @@ import { decodedCost } from '../limits.js';
  * check and the decoding are native (simdutf), ASCII text decoded as latin1.
  */
 function parse(buf: Uint8Array, start: number, end: number, lossless: boolean | undefined): unknown {
+  const bytes = Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
+  if (!isUtf8(bytes)) throw new ProtocolError('rpc: json: cannot decode message: the encoded data was not valid UTF-8');
   try {
-    const bytes = Buffer.from(buf.buffer, buf.byteOffset + start, end - start);
-    if (!isUtf8(bytes)) throw new Error('the encoded data was not valid UTF-8');
     const text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
     return lossless ? parseJsonLossless(text) : JSON.parse(text);
   } catch (err) {
