@@ -19,6 +19,8 @@ export interface Row {
   vsFloor?: number;
   /** calls/s relative to grpc-js in the same scenario. */
   vsGrpc?: number;
+  /** calls/s relative to JSON-RPC over ws in the same scenario. */
+  vsWs?: number;
   /** Why there are no figures, or a remark. */
   readonly note?: string;
 }
@@ -70,7 +72,7 @@ export interface Report {
   readonly scaling?: readonly ScalingPoint[] | { readonly error: string };
 }
 
-/** addRatios fills each row's ratios against Go, the floor and grpc-js in its scenario. */
+/** addRatios fills each row's ratios against Go, the floor, grpc-js and JSON-RPC over ws in its scenario. */
 export function addRatios(rows: Row[]): void {
   const find = (scenario: string, key: SubjectKey): Row | undefined => rows.find((r) => r.scenario === scenario && r.key === key && r.callsPerSec !== undefined);
   for (const r of rows) {
@@ -78,8 +80,10 @@ export function addRatios(rows: Row[]): void {
     const go = find(r.scenario, 'go');
     const floor = find(r.scenario, 'floor');
     const grpc = find(r.scenario, 'grpc');
+    const ws = find(r.scenario, 'ws');
     if (go && r.key !== 'go') r.vsGo = r.callsPerSec / go.callsPerSec!;
     if (floor && r.key !== 'floor') r.vsFloor = r.callsPerSec / floor.callsPerSec!;
     if (grpc && r.key !== 'grpc') r.vsGrpc = r.callsPerSec / grpc.callsPerSec!;
+    if (ws && r.key !== 'ws') r.vsWs = r.callsPerSec / ws.callsPerSec!;
   }
 }

@@ -19,14 +19,14 @@ export interface Subject {
 }
 
 /** SubjectKey names the subjects. */
-export type SubjectKey = 'msgpack' | 'msgpack-otel' | 'gob' | 'json' | 'go' | 'go-netrpc' | 'grpc' | 'floor';
+export type SubjectKey = 'msgpack' | 'msgpack-otel' | 'gob' | 'json' | 'go' | 'go-netrpc' | 'grpc' | 'ws' | 'floor';
 
 /** GoBinaries are the built Go programs, or why there are none. */
 export type GoBinaries = { server: string; client: string } | string;
 
-function hasGrpc(): boolean {
+function installed(pkg: string): boolean {
   try {
-    createRequire(import.meta.url).resolve('@grpc/grpc-js');
+    createRequire(import.meta.url).resolve(pkg);
     return true;
   } catch {
     return false;
@@ -39,7 +39,8 @@ export function buildSubjects(go: GoBinaries): Subject[] {
   const netrpcClient = nodeScript('./clients/netrpc-client.ts');
   const goServer: Command | string = typeof go === 'string' ? go : { file: go.server, args: [] };
   const goClient: Command | string = typeof go === 'string' ? go : { file: go.client, args: [] };
-  const grpc = hasGrpc();
+  const grpc = installed('@grpc/grpc-js');
+  const ws = installed('ws');
   return [
     { name: 'netrpc msgpack', key: 'msgpack', codec: 'msgpack', server: netrpcServer, client: netrpcClient },
     {
@@ -60,6 +61,13 @@ export function buildSubjects(go: GoBinaries): Subject[] {
       codec: 'json',
       server: grpc ? nodeScript('./servers/grpc-server.ts') : '@grpc/grpc-js not installed',
       client: grpc ? nodeScript('./clients/grpc-client.ts') : '@grpc/grpc-js not installed',
+    },
+    {
+      name: 'JSON-RPC over ws',
+      key: 'ws',
+      codec: 'json',
+      server: ws ? nodeScript('./servers/ws-server.ts') : 'ws not installed',
+      client: ws ? nodeScript('./clients/ws-client.ts') : 'ws not installed',
     },
     { name: 'floor (raw socket echo)', key: 'floor', codec: 'none', server: nodeScript('./servers/floor-server.ts'), client: nodeScript('./clients/floor-client.ts') },
   ];

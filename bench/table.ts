@@ -1,13 +1,13 @@
 import type { Report, Row } from './report.js';
 
-const HEADERS = ['scenario', 'subject', 'calls/s', 'p50 µs', 'p99 µs', 'MB/s', '×Go', '×floor', '×grpc-js', 'note'];
+const HEADERS = ['scenario', 'subject', 'calls/s', 'p50 µs', 'p99 µs', 'MB/s', '×Go', '×floor', '×grpc-js', '×ws', 'note'];
 
 const int = (n: number | undefined): string => (n === undefined ? '' : Math.round(n).toLocaleString('en-US'));
 const ratio = (n: number | undefined): string => (n === undefined ? '' : `${n.toFixed(2)}×`);
 const mark = (met: boolean | undefined): string => (met === undefined ? 'n/a' : met ? 'met' : 'MISSED');
 
 function rowCells(r: Row): string[] {
-  return [r.scenario, r.subject, int(r.callsPerSec), int(r.p50), int(r.p99), r.mbPerSec === undefined ? '' : r.mbPerSec.toFixed(0), ratio(r.vsGo), ratio(r.vsFloor), ratio(r.vsGrpc), r.note ?? ''];
+  return [r.scenario, r.subject, int(r.callsPerSec), int(r.p50), int(r.p99), r.mbPerSec === undefined ? '' : r.mbPerSec.toFixed(0), ratio(r.vsGo), ratio(r.vsFloor), ratio(r.vsGrpc), ratio(r.vsWs), r.note ?? ''];
 }
 
 function textTable(headers: readonly string[], rows: readonly string[][]): string {
@@ -61,7 +61,7 @@ function machineLine(report: Report): string {
 const NOTES = [
   'calls/s counts calls completed in the measured window; p50/p99 are per-call latencies taken in the client (log histogram, ~1% buckets).',
   'MB/s = payload bytes (request payload + reply payload, 10^6 bytes per MB) per second; wire framing not counted. json carries bytes as base64 text.',
-  '×Go, ×floor, ×grpc-js: calls/s relative to that subject in the same scenario. Client and server run in separate processes.',
+  '×Go, ×floor, ×grpc-js, ×ws: calls/s relative to that subject in the same scenario (ws: JSON-RPC 2.0 over one WebSocket, the `ws` package). Client and server run in separate processes.',
 ];
 
 /** renderText formats the report for the console. */

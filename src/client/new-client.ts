@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
-import { builtinCodecs } from '../codec/builtin.js';
+import { builtinCodecs, findCodec } from '../codec/builtin.js';
 import type { Codec } from '../codec/codec.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_ENTRIES } from '../call-metadata.js';
 import { Client } from './client.js';
@@ -50,7 +50,7 @@ export interface StreamClientOptions {
 export function pickCodec(codec: string | Codec | undefined, fallback: string): Codec {
   const wanted = codec ?? fallback;
   if (typeof wanted !== 'string') return wanted;
-  const found = builtinCodecs.find((c) => c.name === wanted.toLowerCase());
+  const found = findCodec(wanted.toLowerCase());
   if (!found) {
     const names = builtinCodecs.map((c) => c.name).join(', ');
     throw new RpcError(ErrorCode.InvalidArgument, `rpc: unknown codec ${JSON.stringify(wanted)}; known: ${names}`);
@@ -77,7 +77,7 @@ export interface ClientBuild {
 export function clientOver(stream: Duplex, codec: Codec, options: StreamClientOptions, build: ClientBuild = {}): Client {
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const clientCodec = codec.newClientCodec({
-    maxDepth: options.maxDepth ?? 100,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     maxValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
     maxMessageBytes,
   });

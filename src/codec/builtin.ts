@@ -6,7 +6,11 @@ import { msgpackCodec } from './msgpack/msgpack-codec.js';
 /** builtinCodecs are the wire formats every Server offers unless told otherwise. */
 export const builtinCodecs: readonly Codec[] = [gobCodec, jsonCodec, msgpackCodec];
 
-/** findCodec returns the built-in codec with that name, or undefined. */
-export function findCodec(name: string): Codec | undefined {
-  return builtinCodecs.find((c) => c.name === name);
+/**
+ * findCodec returns the codec named exactly `name` among `codecs` (the
+ * built-in ones unless given), or undefined. Every lookup of a codec by
+ * name goes through it.
+ */
+export function findCodec(name: string, codecs: readonly Codec[] = builtinCodecs): Codec | undefined {
+  return codecs.find((c) => c.name === name);
 }

@@ -18,6 +18,14 @@ import { ErrorCode, ProtocolError } from '../errors.js';
 const RESCAN_MIN = 64 * 1024;
 /** How long a deferred re-measure waits for more bytes. */
 const RESCAN_DELAY_MS = 5;
+/**
+ * A chunk holding a byte that ends messages (see `endByte`) is measured at
+ * once instead of waiting, while the bytes measured for the frame stay
+ * within this many times its size: the work stays linear, and the last
+ * chunk of a large JSON message is not kept waiting RESCAN_DELAY_MS.
+ */
+const EARLY_RESCAN_FACTOR = 4;
+const LF = 0x0a;
 
 /** HOLD_FRAME, returned by push's onFrame, leaves that frame unconsumed: it is handed out again by the next push. */
 export const HOLD_FRAME = 'hold';
@@ -38,6 +46,10 @@ export class FrameReader {
   /** Bytes that must be buffered before measuring again. */
   private needed = 0;
   private readonly isPadding: ((byte: number) => boolean) | undefined;
+  /** A byte that follows each message (JSON's newline, when newline is padding), or -1. */
+  private readonly endByte: number;
+  /** Bytes measured so far for the incomplete frame at the start of `chunks`. */
+  private measured = 0;
 
   /**
    * `wake` is called when the reader wants `push` called again (with an
@@ -53,6 +65,8 @@ export class FrameReader {
     this.maxMessageBytes = maxMessageBytes;
     this.wake = wake;
     this.isPadding = isPadding;
+    // Go's json.Encoder, and this package's json codec, end each message with a newline.
+    this.endByte = isPadding?.(LF) ? LF : -1;
   }
 
   /** dispose cancels a pending wake-up; call it when the stream ends. */
@@ -84,7 +98,7 @@ export class FrameReader {
         this.buffered += chunk.length;
       }
       if (this.buffered < this.needed) return;
-      if (chunk.length > 0 && this.buffered < this.rescanAt) {
+      if (chunk.length > 0 && this.buffered < this.rescanAt && !this.mayEndIn(chunk)) {
         if (this.buffered > this.maxMessageBytes) throw tooLarge(this.buffered + 1, this.maxMessageBytes);
         if (this.wake && this.wakeTimer === undefined) {
           this.wakeTimer = setTimeout(() => {
@@ -104,7 +118,9 @@ export class FrameReader {
     }
     const end = buf.length;
     let start = 0;
+    const continued = this.measured;
     this.needed = 0;
+    this.measured = 0;
     while (start < end) {
       const n = this.measure(buf, start, end);
       if (n > 0) {
@@ -127,6 +143,7 @@ export class FrameReader {
       // incomplete: the needs are lower bounds (an open-ended frame), so it is
       // re-measured only when it doubles.
       if (partial >= RESCAN_MIN && start === 0 && partial >= this.lastNeed && this.lastNeed > 0) this.rescanAt = 2 * partial;
+      this.measured = (start === 0 ? continued : 0) + partial;
       this.needed = needed;
       this.lastNeed = needed;
       break;
@@ -137,12 +154,23 @@ export class FrameReader {
     }
   }
 
+  /**
+   * mayEndIn reports whether a deferred re-measure should happen now: the
+   * chunk holds a byte that ends messages and the frame has not been
+   * measured more than EARLY_RESCAN_FACTOR times its size in all.
+   */
+  private mayEndIn(chunk: Uint8Array): boolean {
+    if (this.endByte < 0 || this.measured + this.buffered > EARLY_RESCAN_FACTOR * this.buffered) return false;
+    return chunk.indexOf(this.endByte) >= 0;
+  }
+
   /** onlyPadding reports whether buf[start, end) holds padding bytes only; it stops at the first other byte. */
   private onlyPadding(buf: Uint8Array, start: number, end: number): boolean {
     const isPadding = this.isPadding;
     if (isPadding === undefined) return false;
     for (let i = start; i < end; i++) if (!isPadding(buf[i]!)) return false;
     this.needed = 0;
+    this.measured = 0;
     return true;
   }
 }

@@ -26,6 +26,15 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
  */
 export const DEFAULT_MAX_MESSAGE_VALUES = 1024 * 1024;
 
+/** DEFAULT_MAX_DEPTH is the deepest nesting a message may have by default: 100 levels. */
+export const DEFAULT_MAX_DEPTH = 100;
+
+/**
+ * DEFAULT_MAX_WRITE_BUFFER_BYTES is how many bytes of replies a server
+ * connection lets pile up unread by its peer before it stops reading: 16 MiB.
+ */
+export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
+
 /**
  * VALUE_COST_BYTES is the heap one decoded value is counted as when memory
  * held for decoding is accounted: an empty object `{}` costs V8 about 64

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { ErrorCode, RpcError } from '../errors.js';
+import { isThenable } from './server-call.js';
 
 /** ConnectRequest is what an authorize hook sees of a CONNECT request. */
 export interface ConnectRequestInfo {
@@ -77,7 +78,7 @@ export function runAuthorize(authorize: Authorize, request: ConnectRequestInfo, 
   } catch (err) {
     return settle(asError(err));
   }
-  if (typeof result === 'object' && typeof (result as Promise<AuthorizeResult>).then === 'function') {
+  if (isThenable(result)) {
     Promise.resolve(result).then(settle, (err: unknown) => settle(asError(err)));
   } else {
     settle(result as AuthorizeResult);

@@ -70,10 +70,8 @@ export class ServerConnection {
   private readonly out = new OutQueue(() => this.writeQueued());
   /** Calls whose handler has not finished. */
   private inFlight = 0;
-  /** Reading stopped because maxInFlight calls are running. */
-  private pausedForInFlight = false;
-  /** Reading stopped because the peer does not take its replies. */
-  private pausedForWrite = false;
+  /** The socket is paused for backpressure (see mayRead); updateReading resumes it. */
+  private stopped = false;
   /** This connection's part of the server's read budget; `share.paused` while it holds reading back. */
   private readonly share: ReadShare;
   /** The peer finished sending; close once replies are out. */
@@ -98,18 +96,14 @@ export class ServerConnection {
     this.codec = codec;
     this.info = info;
     this.reader = new FrameReader(codec.measure, info.maxMessageBytes, () => this.onData(EMPTY), codec.isPadding);
-    this.share = host.readBudget.open(socket, () => {
-      if (!this.closed && !this.pausedForInFlight && !this.pausedForWrite) this.resumeReading();
-    });
+    this.share = host.readBudget.open(socket, () => this.updateReading());
     this.onData = this.onData.bind(this);
     this.onFrame = this.onFrame.bind(this);
     this.onEnd = this.onEnd.bind(this);
     this.onClose = this.onClose.bind(this);
     this.onError = this.onError.bind(this);
-    this.onDrain = this.onDrain.bind(this);
-    this.messageDeadline = new MessageDeadline(info.messageTimeoutMs, () => !this.readingPaused && !this.closed, () => {
-      this.fail(new ProtocolError(`rpc: message not completed within ${info.messageTimeoutMs} ms`));
-    });
+    this.messageDeadline = new MessageDeadline(info.messageTimeoutMs, () => !this.stopped && !this.closed, () =>
+      this.fail(new ProtocolError(`rpc: message not completed within ${info.messageTimeoutMs} ms`)));
     this.goaway = new GoawayNotice(codec, info.wantsGoaway === true);
     this.sendDeadline = new SendDeadline(socket, info.sendTimeoutMs, () => {
       this.fail(new RpcError(ErrorCode.Timeout, `rpc: the peer took none of its replies for ${info.sendTimeoutMs} ms`));
@@ -126,23 +120,21 @@ export class ServerConnection {
       },
     });
     const silenceMs = info.peerSilenceMs ?? 0;
-    if (silenceMs > 0) {
-      this.silence = new PeerSilence(silenceMs, {
-        chunksRead: () => this.chunksRead,
-        reading: () => !this.readingPaused,
-        dead: () => this.fail(new RpcError(ErrorCode.ConnectionLost, `rpc: the peer sent nothing for ${this.silence!.limitMs} ms, its keepalive interval + timeout`)),
-      });
-    }
+    this.silence = silenceMs <= 0 ? undefined : new PeerSilence(silenceMs, {
+      chunksRead: () => this.chunksRead,
+      reading: () => !this.stopped,
+      dead: () => this.fail(new RpcError(ErrorCode.ConnectionLost, `rpc: the peer sent nothing for ${this.silence!.limitMs} ms, its keepalive interval + timeout`)),
+    });
     socket.on('error', this.onError);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);
     socket.on('close', this.onClose);
-    socket.on('drain', this.onDrain);
+    socket.on('drain', () => this.writeCleared());
   }
 
   /** start begins reading the socket (bytes that came with a handshake were put back into it). */
   start(): void {
-    if (!this.closed && !this.pausedForInFlight && !this.share.paused) this.socket.resume();
+    if (this.mayRead) this.socket.resume();
   }
 
   /** pending is the number of calls still running. */
@@ -167,7 +159,7 @@ export class ServerConnection {
       return;
     }
     this.share.setBuffered(this.reader.bufferedBytes + (this.codec.heldBytes ?? 0));
-    if (!this.share.paused && !this.share.mayTake(0)) this.share.pause(0);
+    if (!this.share.paused && !this.share.mayTake(0)) this.pauseForBudget(0);
     this.messageDeadline.watch(this.reader.bufferedBytes, this.frameCompleted);
   }
 
@@ -175,7 +167,7 @@ export class ServerConnection {
     const codec = this.codec;
     const cost = codec.decodeCost ? codec.decodeCost(buf, start, end) : end - start;
     if (!this.share.mayTake(cost)) {
-      this.share.pause(cost);
+      this.pauseForBudget(cost);
       return HOLD_FRAME;
     }
     this.frameCompleted = true;
@@ -185,16 +177,9 @@ export class ServerConnection {
       else if (msg.type === 'cancel') this.cancel(msg.id);
     }
     if (this.closed) return false;
-    if (this.inFlight >= this.info.maxInFlight) {
-      this.pausedForInFlight = true;
-      this.socket.pause();
-      return false;
-    }
-    if (!this.pausedForWrite && this.out.byteLength + this.socket.writableLength > this.info.maxWriteBufferBytes) {
-      this.pausedForWrite = true;
-      this.socket.pause();
-    }
-    return !this.pausedForWrite;
+    if (this.mayRead) return true;
+    this.stopReading();
+    return false;
   }
 
   /** dispatch runs a decoded call; `cost` is its decoded size, held against the read budget while it runs. */
@@ -253,10 +238,7 @@ export class ServerConnection {
       call.method.stats.record(performance.now() - call.started, error === null ? 'ok' : 'error', cause);
       this.reply(call.id, call.serviceMethod, error, value, call.method);
     }
-    if (this.pausedForInFlight && this.inFlight < this.info.maxInFlight) {
-      this.pausedForInFlight = false;
-      if (!this.pausedForWrite) this.resumeReading();
-    }
+    this.updateReading();
     if (this.inFlight === 0 && this.readEnded) this.ending.endWhenFlushed();
     else if (this.inFlight === 0 && (this.host.draining || this.ending.retiring)) this.ending.endWhenQuiet();
   }
@@ -307,8 +289,38 @@ export class ServerConnection {
     this.out.push(bytes);
   }
 
-  private get readingPaused(): boolean {
-    return this.pausedForInFlight || this.pausedForWrite || this.share.paused;
+  /**
+   * mayRead is the one backpressure predicate: the connection reads while
+   * it is open, fewer than maxInFlight calls run, the replies the peer has
+   * not taken fit maxWriteBufferBytes and its read-budget share is not
+   * holding it back.
+   */
+  private get mayRead(): boolean {
+    return !this.closed && this.inFlight < this.info.maxInFlight && !this.share.paused
+      && this.out.byteLength + this.socket.writableLength <= this.info.maxWriteBufferBytes;
+  }
+
+  private stopReading(): void {
+    this.stopped = true;
+    this.socket.pause();
+  }
+
+  private pauseForBudget(cost: number): void {
+    this.stopped = true;
+    this.share.pause(cost);
+  }
+
+  /**
+   * updateReading resumes a stopped connection once mayRead holds again:
+   * frames buffered meanwhile are taken first, then the socket flows. It is
+   * called whenever a reason to stop may have cleared (a call finished,
+   * replies were taken, the read budget has room).
+   */
+  private updateReading(): void {
+    if (!this.stopped || !this.mayRead) return;
+    this.stopped = false;
+    this.onData(EMPTY);
+    if (this.mayRead && !this.stopped) this.socket.resume();
   }
 
   private writeQueued(): void {
@@ -317,29 +329,14 @@ export class ServerConnection {
     this.host.traffic.bytesOut += bytes;
     this.out.writeTo(this.socket);
     this.sendDeadline.wrote(bytes);
-    if (!this.pausedForWrite && this.socket.writableLength > this.info.maxWriteBufferBytes) {
-      this.pausedForWrite = true;
-      this.socket.pause();
-    }
-    // Paused for replies that have now all been taken by the socket: no 'drain' will come.
-    if (this.pausedForWrite && !this.socket.writableNeedDrain) process.nextTick(resumeAfterWrite, this);
-  }
-
-  private onDrain(): void {
-    this.writeCleared();
+    if (!this.mayRead) this.stopReading();
+    // Stopped, and the socket took everything: no 'drain' will come to resume reading.
+    if (this.stopped && !this.socket.writableNeedDrain) process.nextTick(resumeAfterWrite, this);
   }
 
   /** @internal writeCleared resumes reading once the replies waiting for the peer fit the limit again. */
   writeCleared(): void {
-    if (!this.pausedForWrite || this.closed) return;
-    if (this.out.byteLength + this.socket.writableLength > this.info.maxWriteBufferBytes) return;
-    this.pausedForWrite = false;
-    if (!this.pausedForInFlight) this.resumeReading();
-  }
-
-  private resumeReading(): void {
-    this.onData(EMPTY);
-    if (!this.pausedForInFlight && !this.pausedForWrite && !this.share.paused && !this.closed) this.socket.resume();
+    this.updateReading();
   }
 
   /**

@@ -1,7 +1,8 @@
 import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import v8 from 'node:v8';
 import type { Codec } from '../codec/codec.js';
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES } from '../codec/limits.js';
+import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGE_VALUES, DEFAULT_MAX_WRITE_BUFFER_BYTES } from '../codec/limits.js';
+import { findCodec } from '../codec/builtin.js';
 import { DEFAULT_MAX_METADATA_BYTES, DEFAULT_MAX_METADATA_ENTRIES } from '../call-metadata.js';
 import { DEFAULT_DEBUG_PATH, DEFAULT_RPC_PATH } from '../connect-wire.js';
 import { DEFAULT_MAX_HEAD_BYTES } from '../http-head.js';
@@ -168,7 +169,7 @@ export type ResolvedServerOptions = Required<Omit<ServerOptions, 'authorize' | '
  */
 export function resolveServerOptions(options: ServerOptions, builtins: readonly Codec[]): ResolvedServerOptions {
   const codecs = options.codecs ?? builtins;
-  const defaultCodec = options.defaultCodec ?? (codecs.some((c) => c.name === 'gob') ? 'gob' : codecs[0]!.name);
+  const defaultCodec = options.defaultCodec ?? (findCodec('gob', codecs) ? 'gob' : codecs[0]!.name);
   return {
     path: options.path ?? DEFAULT_RPC_PATH,
     debugPath: options.debugPath ?? DEFAULT_DEBUG_PATH,
@@ -177,9 +178,9 @@ export function resolveServerOptions(options: ServerOptions, builtins: readonly 
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     maxMessageValues: options.maxMessageValues ?? DEFAULT_MAX_MESSAGE_VALUES,
     maxBufferedBytes: options.maxBufferedBytes ?? defaultBufferedBytes(),
-    maxDepth: options.maxDepth ?? 100,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     maxInFlight: options.maxInFlight ?? 1024,
-    maxWriteBufferBytes: options.maxWriteBufferBytes ?? 16 * 1024 * 1024,
+    maxWriteBufferBytes: options.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES,
     maxConnections: options.maxConnections ?? 10_000,
     handshakeTimeoutMs: timerDelay(options.handshakeTimeoutMs ?? 10_000),
     maxHeadBytes: options.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES,

@@ -2,11 +2,10 @@ import { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { builtinCodecs } from '../codec/builtin.js';
+import { builtinCodecs, findCodec } from '../codec/builtin.js';
 import { isBoundService, isContract } from '../contract/contract.js';
 import type { BoundService, ServiceContract, ServiceImpl } from '../contract/contract.js';
 import { contractHandlers } from '../contract/contract-handlers.js';
-import type { Codec } from '../codec/codec.js';
 import type { MetadataLimits } from '../call-metadata.js';
 import { ErrorCode, RpcError } from '../errors.js';
 import { ConnectFront } from './connect-front.js';
@@ -97,7 +96,6 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
   private drainDelay: DrainDelay | undefined;
   /** @internal The cap on memory all connections hold for reading (maxBufferedBytes). */
   readonly readBudget: ReadBudget;
-  private readonly codecs: Map<string, Codec>;
   /** The bounds on a call's metadata (maxMetadataBytes, maxMetadataEntries). */
   private readonly metadataLimits: MetadataLimits;
   private readonly connections = new Set<ServerConnection>();
@@ -114,14 +112,13 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
     this.options = resolveServerOptions(options, builtinCodecs);
     this.readBudget = new ReadBudget(this.options.maxBufferedBytes);
     this.telemetry = new ServerTelemetry(this.options.logger, this.calls);
-    this.codecs = new Map(this.options.codecs.map((c) => [c.name, c]));
     this.metadataLimits = { maxMetadataBytes: this.options.maxMetadataBytes, maxMetadataEntries: this.options.maxMetadataEntries };
-    if (!this.codecs.has(this.options.defaultCodec)) {
+    if (!this.hasCodec(this.options.defaultCodec)) {
       throw new RpcError(ErrorCode.InvalidArgument, `rpc: default codec ${this.options.defaultCodec} is not among the offered codecs`);
     }
     const { path, maxHeadBytes, defaultCodec, authorize } = this.options;
     const plain = this.options.plain ? 'detect' : false;
-    this.front = new ConnectFront(this, { path, maxHeadBytes, defaultCodec, authorize, plain, codecNames: [...this.codecs.keys()], isClosing: () => this.draining });
+    this.front = new ConnectFront(this, { path, maxHeadBytes, defaultCodec, authorize, plain, codecNames: this.codecNames(), isClosing: () => this.draining });
     this.addHttpRoute(guardRoute(debugRoute(this), this.options.debugPath, this.options.authorize));
     for (const route of probeRoutes(this, this.options.probes, this.options.authorize)) this.addHttpRoute(route);
     if (this.options.health) this.registry.addBuiltin(HEALTH_SERVICE, this.health.service(), { types: HEALTH_TYPES });
@@ -232,12 +229,12 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
 
   /** hasCodec reports whether the server offers a codec of that name. */
   hasCodec(name: string): boolean {
-    return this.codecs.has(name);
+    return findCodec(name, this.options.codecs) !== undefined;
   }
 
   /** codecNames lists the offered codecs' names. */
   codecNames(): string[] {
-    return [...this.codecs.keys()];
+    return this.options.codecs.map((c) => c.name);
   }
 
   /**
@@ -248,7 +245,7 @@ export class Server extends EventEmitter implements ConnectionHost, ProbeSource 
    */
   serveConn(socket: Duplex, options: ServeConnOptions = {}): ServerConnection {
     const codecName = options.codec ?? this.options.defaultCodec;
-    const codec = this.codecs.get(codecName);
+    const codec = findCodec(codecName, this.options.codecs);
     if (!codec) throw new RpcError(ErrorCode.InvalidArgument, `rpc: codec ${codecName} is not offered by this server`);
     const { maxDepth, maxMessageValues: maxValues, maxMessageBytes } = this.options;
     const codecOptions = options.callContext ? { maxDepth, maxValues, maxMessageBytes, callContext: true, metadataLimits: this.metadataLimits } : { maxDepth, maxValues, maxMessageBytes };

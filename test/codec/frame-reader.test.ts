@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { measureMsgpack } from '../../src/codec/msgpack/msgpack-measure.js';
 import { ErrorCode, ProtocolError } from '../../src/errors.js';
 import { FrameReader } from '../../src/codec/frame-reader.js';
+import { isJsonWhitespace, measureJson } from '../../src/codec/json/json-measure.js';
+import type { Measure } from '../../src/codec/codec.js';
 
 const measure = measureMsgpack(100);
 
@@ -60,5 +62,43 @@ describe('FrameReader', () => {
     expect(reader.bufferedBytes).toBe(2);
     reader.push(new Uint8Array(0), () => void n++);
     expect(n).toBe(3);
+  });
+});
+
+describe('FrameReader with an open-ended format (JSON)', () => {
+  const json = measureJson(100);
+  const countingMeasure = (counter: { bytes: number }): Measure => (buf, start, end) => {
+    counter.bytes += end - start;
+    return json(buf, start, end);
+  };
+  const chunked = (b: Uint8Array, size: number): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < b.length; i += size) out.push(b.subarray(i, Math.min(b.length, i + size)));
+    return out;
+  };
+
+  it('hands out a large message ending in a newline with its last chunk, without waiting for a re-measure', () => {
+    const message = Buffer.from(`{"method":"Bench.Base64","params":["${'QUJD'.repeat(350_000)}"],"id":1}\n`);
+    const counter = { bytes: 0 };
+    const reader = new FrameReader(countingMeasure(counter), 16 << 20, undefined, isJsonWhitespace);
+    const frames = collect(reader, chunked(message, 65_536));
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.length).toBe(message.length - 1);
+    // Re-measured as it doubled, and once more at the end: a few times its size, not once per chunk.
+    expect(counter.bytes).toBeLessThanOrEqual(4 * message.length);
+  });
+
+  it('keeps the work linear when every chunk of an endless string holds a newline', () => {
+    const counter = { bytes: 0 };
+    const reader = new FrameReader(countingMeasure(counter), 16 << 20, undefined, isJsonWhitespace);
+    const chunk = Buffer.from(`${'x'.repeat(4095)}\n`);
+    reader.push(Buffer.from('{"params":["'), () => undefined);
+    let sent = 0;
+    for (let i = 0; i < 2048; i++) {
+      reader.push(chunk, () => undefined);
+      sent += chunk.length;
+    }
+    expect(reader.bufferedBytes).toBeGreaterThan(sent);
+    expect(counter.bytes).toBeLessThanOrEqual(8 * sent);
   });
 });

@@ -11,7 +11,7 @@ import { pack } from 'msgpackr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../src/call-context.js';
 import { StreamEncoder } from '../../src/codec/gob/encoder.js';
-import { mapOf, structOf, T } from '../../src/codec/gob/enc-type.js';
+import { mapOf, structOf, ScalarType } from '../../src/codec/gob/enc-type.js';
 import type { EncType } from '../../src/codec/gob/enc-type.js';
 import { ErrorCode } from '../../src/errors.js';
 import { MAX_TIMER_MS } from '../../src/timer-delay.js';
@@ -195,7 +195,7 @@ describe('gob call context', () => {
   it('answers metadata of the wrong type and absurd timeouts with an error, clamps huge ones', async () => {
     await withCanary(h.address, async () => {
       // Metadata declared map[string]int and TimeoutMs declared int: a peer may define any type.
-      const odd = structOf('Request', ['ServiceMethod', 'Seq', 'Metadata', 'TimeoutMs'], [T.string, T.uint, mapOf(T.string, T.int), T.int]);
+      const odd = structOf('Request', ['ServiceMethod', 'Seq', 'Metadata', 'TimeoutMs'], [ScalarType.string, ScalarType.uint, mapOf(ScalarType.string, ScalarType.int), ScalarType.int]);
       const conn = await contextConnect('gob');
       const bytes = gobCalls(odd, [
         [1, 'Ctx.Metadata', { Metadata: { a: 1 } }],
@@ -214,7 +214,7 @@ describe('gob call context', () => {
   });
 
   it('answers too much metadata with an error and serves the next call', async () => {
-    const wide = structOf('Request', ['ServiceMethod', 'Seq', 'Metadata'], [T.string, T.uint, mapOf(T.string, T.string)]);
+    const wide = structOf('Request', ['ServiceMethod', 'Seq', 'Metadata'], [ScalarType.string, ScalarType.uint, mapOf(ScalarType.string, ScalarType.string)]);
     const conn = await contextConnect('gob');
     const many = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, 'v']));
     const got = await answers(conn, 'gob', gobCalls(wide, [[1, 'Ctx.Metadata', { Metadata: many }], [2, 'Ctx.Metadata', { Metadata: { fine: 'yes' } }]]), 2);

@@ -1,7 +1,7 @@
 import { decodedCost } from '../limits.js';
 import { payloadStart } from './framing.js';
 import { GobReader } from './reader.js';
-import { DecType, DEFINITION_COST_FACTOR, K } from './type-table.js';
+import { DecType, DEFINITION_COST_FACTOR, DecodeKind } from './type-table.js';
 import type { TypeTable } from './type-table.js';
 import { valueAllowance } from './value-budget.js';
 
@@ -47,11 +47,11 @@ export function zeroExpansion(t: DecType, cap: number): number {
   const pending: DecType[] = [t];
   while (pending.length > 0) {
     const c = pending.pop()!;
-    if (c.kind === K.Interface) {
+    if (c.kind === DecodeKind.Interface) {
       most = Infinity;
       break;
     }
-    if (c.kind === K.Struct) {
+    if (c.kind === DecodeKind.Struct) {
       let z = 1;
       for (const f of c.fields) z += zeroCount(f, cap);
       most = Math.max(most, Math.min(z, cap));
@@ -71,7 +71,7 @@ export function zeroExpansion(t: DecType, cap: number): number {
 function zeroCount(t: DecType, cap: number): number {
   let n = 1;
   let per = 1;
-  for (let c: DecType | null = t; c !== null && c.kind === K.Array; c = c.elem) {
+  for (let c: DecType | null = t; c !== null && c.kind === DecodeKind.Array; c = c.elem) {
     per = Math.min(per * c.len, cap);
     n = Math.min(n + per, cap);
   }

@@ -3,7 +3,7 @@ import { encodeError } from './errors.js';
 import { GOB_KINDS } from './kinds.js';
 
 /** Kind numbers of encode-side types (scalars equal their gob type ids). */
-export const EK = {
+export const EncodeKind = {
   ...GOB_KINDS,
   /** time.Time, sent as a GobEncoder named Time. */
   Time: 13,
@@ -92,16 +92,16 @@ function scalar(k: number, bits = 64): EncType {
 }
 
 /** Scalar encode types. */
-export const T = {
-  bool: scalar(EK.Bool),
-  int: scalar(EK.Int),
-  uint: scalar(EK.Uint),
-  float: scalar(EK.Float),
-  bytes: scalar(EK.Bytes),
-  string: scalar(EK.String),
-  complex: scalar(EK.Complex),
-  interface: scalar(EK.Interface),
-  time: scalar(EK.Time, 64),
+export const ScalarType = {
+  bool: scalar(EncodeKind.Bool),
+  int: scalar(EncodeKind.Int),
+  uint: scalar(EncodeKind.Uint),
+  float: scalar(EncodeKind.Float),
+  bytes: scalar(EncodeKind.Bytes),
+  string: scalar(EncodeKind.String),
+  complex: scalar(EncodeKind.Complex),
+  interface: scalar(EncodeKind.Interface),
+  time: scalar(EncodeKind.Time, 64),
 } as const;
 
 const sized = new Map<number, EncType>();
@@ -122,31 +122,31 @@ function draft(k: number, name: string, elem: EncType | null, key: EncType | nul
 
 /** sliceOf returns the slice type with element `elem`. */
 export function sliceOf(elem: EncType, name = ''): EncType {
-  return draft(EK.Slice, name, elem, null, 0, NONE as never[], NONE as never[]);
+  return draft(EncodeKind.Slice, name, elem, null, 0, NONE as never[], NONE as never[]);
 }
 
 /** arrayOf returns the array type [len]elem. */
 export function arrayOf(elem: EncType, len: number, name = ''): EncType {
-  return draft(EK.Array, name, elem, null, len, NONE as never[], NONE as never[]);
+  return draft(EncodeKind.Array, name, elem, null, len, NONE as never[], NONE as never[]);
 }
 
 /** mapOf returns the map type map[key]elem. */
 export function mapOf(key: EncType, elem: EncType, name = ''): EncType {
-  return draft(EK.Map, name, elem, key, 0, NONE as never[], NONE as never[]);
+  return draft(EncodeKind.Map, name, elem, key, 0, NONE as never[], NONE as never[]);
 }
 
 /** structOf returns a struct type with the given fields, in wire order. */
 export function structOf(name: string, fieldNames: readonly string[], fieldTypes: readonly EncType[]): EncType {
-  return draft(EK.Struct, name, null, null, 0, fieldNames as string[], fieldTypes as EncType[]);
+  return draft(EncodeKind.Struct, name, null, null, 0, fieldNames as string[], fieldTypes as EncType[]);
 }
 
 /** describeType names a type's kind for messages (`[]`, `map`, `struct`, or the scalar's name). */
 export function describeType(t: EncType): string {
   switch (t.k) {
-    case EK.Slice: return `[]${describeType(t.elem!)}`;
-    case EK.Array: return `[${t.len}]${describeType(t.elem!)}`;
-    case EK.Map: return 'map';
-    case EK.Struct: return 'struct';
+    case EncodeKind.Slice: return `[]${describeType(t.elem!)}`;
+    case EncodeKind.Array: return `[${t.len}]${describeType(t.elem!)}`;
+    case EncodeKind.Map: return 'map';
+    case EncodeKind.Struct: return 'struct';
     default: return ['', 'bool', 'int', 'uint', 'float', '[]byte', 'string', 'complex', 'interface', '', '', '', '', 'time.Time'][t.k] ?? 'unknown';
   }
 }
@@ -164,20 +164,20 @@ export function fromGoType(g: GoType, maxDepth: number, depth = 0): EncType {
   if (depth > maxDepth) throw encodeError(`type nests deeper than ${maxDepth} levels (recursive types are not supported)`);
   let t: EncType;
   switch (g.kind) {
-    case 'bool': t = T.bool; break;
-    case 'string': t = T.string; break;
-    case 'bytes': t = T.bytes; break;
+    case 'bool': t = ScalarType.bool; break;
+    case 'string': t = ScalarType.string; break;
+    case 'bytes': t = ScalarType.bytes; break;
     case 'interface':
-      t = g.types === undefined ? T.interface : { ...scalar(EK.Interface), concrete: g.types };
+      t = g.types === undefined ? ScalarType.interface : { ...scalar(EncodeKind.Interface), concrete: g.types };
       break;
-    case 'time': t = T.time; break;
-    case 'int': t = sizedScalar(T.int, g.bits ?? 64); break;
-    case 'uint': t = sizedScalar(T.uint, g.bits ?? 64); break;
-    case 'float': t = sizedScalar(T.float, g.bits ?? 64); break;
-    case 'complex': t = T.complex; break;
+    case 'time': t = ScalarType.time; break;
+    case 'int': t = sizedScalar(ScalarType.int, g.bits ?? 64); break;
+    case 'uint': t = sizedScalar(ScalarType.uint, g.bits ?? 64); break;
+    case 'float': t = sizedScalar(ScalarType.float, g.bits ?? 64); break;
+    case 'complex': t = ScalarType.complex; break;
     case 'pointer': t = fromGoType(g.elem, maxDepth, depth + 1); break;
     case 'slice':
-      t = g.elem.kind === 'uint' && g.elem.bits === 8 ? T.bytes : sliceOf(fromGoType(g.elem, maxDepth, depth + 1), g.name);
+      t = g.elem.kind === 'uint' && g.elem.bits === 8 ? ScalarType.bytes : sliceOf(fromGoType(g.elem, maxDepth, depth + 1), g.name);
       break;
     case 'array':
       if (!Number.isSafeInteger(g.len) || g.len < 0) throw encodeError(`invalid array length ${g.len}`);
@@ -220,13 +220,13 @@ const INT64_MAX = 9223372036854775807n;
 export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | null {
   switch (typeof v) {
     case 'boolean':
-      return T.bool;
+      return ScalarType.bool;
     case 'number':
-      return Number.isSafeInteger(v) && !Object.is(v, -0) ? T.int : T.float;
+      return Number.isSafeInteger(v) && !Object.is(v, -0) ? ScalarType.int : ScalarType.float;
     case 'bigint':
-      return v > INT64_MAX ? T.uint : T.int;
+      return v > INT64_MAX ? ScalarType.uint : ScalarType.int;
     case 'string':
-      return T.string;
+      return ScalarType.string;
     case 'undefined':
       return null;
     case 'object':
@@ -235,11 +235,11 @@ export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | nu
       throw encodeError(`cannot encode a ${typeof v}`);
   }
   if (v === null) return null;
-  if (v instanceof Uint8Array) return T.bytes;
-  if (v instanceof Date) return T.time;
+  if (v instanceof Uint8Array) return ScalarType.bytes;
+  if (v instanceof Date) return ScalarType.time;
   const wire = remembered.get(v);
   // A decoded struct keeps every field of its type: other keys mean it was changed, so infer again.
-  if (wire !== undefined && (wire.k !== EK.Struct || Object.keys(v).length === wire.fieldNames.length)) return wire;
+  if (wire !== undefined && (wire.k !== EncodeKind.Struct || Object.keys(v).length === wire.fieldNames.length)) return wire;
   if (depth >= maxDepth) throw encodeError(`value nests deeper than ${maxDepth} levels`);
   if (Array.isArray(v)) {
     let elem: EncType | null = null;
@@ -254,7 +254,7 @@ export function inferType(v: unknown, maxDepth: number, depth = 0): EncType | nu
       elem = merge(elem, inferType(x, maxDepth, depth + 1));
     }
     if (key === null) return null;
-    return inferred(mapOf(key, elem ?? T.interface));
+    return inferred(mapOf(key, elem ?? ScalarType.interface));
   }
   const names: string[] = [];
   const types: EncType[] = [];
@@ -304,22 +304,22 @@ export function noteShape(t: EncType, owner: object, shape: number): boolean {
 function merge(a: EncType | null, b: EncType | null): EncType | null {
   if (a === null) return b;
   if (b === null || a === b) return a;
-  if ((a as Draft).wire === true && a.k >= EK.Array && a.k <= EK.Map) a = copyDraft(a);
-  if (a.k === b.k && (a.k <= EK.Interface || a.k === EK.Time)) return a;
-  if ((a.k === EK.Int && b.k === EK.Float) || (a.k === EK.Float && b.k === EK.Int)) return T.float;
-  if ((a.k === EK.Int && b.k === EK.Uint) || (a.k === EK.Uint && b.k === EK.Int)) return T.uint;
-  if (a.k === EK.Slice && b.k === EK.Slice) {
+  if ((a as Draft).wire === true && a.k >= EncodeKind.Array && a.k <= EncodeKind.Map) a = copyDraft(a);
+  if (a.k === b.k && (a.k <= EncodeKind.Interface || a.k === EncodeKind.Time)) return a;
+  if ((a.k === EncodeKind.Int && b.k === EncodeKind.Float) || (a.k === EncodeKind.Float && b.k === EncodeKind.Int)) return ScalarType.float;
+  if ((a.k === EncodeKind.Int && b.k === EncodeKind.Uint) || (a.k === EncodeKind.Uint && b.k === EncodeKind.Int)) return ScalarType.uint;
+  if (a.k === EncodeKind.Slice && b.k === EncodeKind.Slice) {
     const d = a as Draft;
     d.elem = merge(d.elem, b.elem);
     return d;
   }
-  if (a.k === EK.Map && b.k === EK.Map) {
+  if (a.k === EncodeKind.Map && b.k === EncodeKind.Map) {
     const d = a as Draft;
     d.key = merge(d.key, b.key);
     d.elem = merge(d.elem, b.elem);
     return d;
   }
-  if (a.k === EK.Struct && b.k === EK.Struct) {
+  if (a.k === EncodeKind.Struct && b.k === EncodeKind.Struct) {
     const d = a as Draft;
     const index = fieldIndex(d);
     for (let i = 0; i < b.fieldNames.length; i++) {
@@ -387,8 +387,8 @@ export function topType(v: unknown, goType: GoType | undefined, maxDepth: number
   if (goType !== undefined) return fromGoType(goType, maxDepth);
   const t = inferType(v, maxDepth);
   if (t !== null) return t;
-  if (Array.isArray(v)) return sliceOf(T.interface);
-  if (v instanceof Map) return mapOf(T.string, T.interface);
+  if (Array.isArray(v)) return sliceOf(ScalarType.interface);
+  if (v instanceof Map) return mapOf(ScalarType.string, ScalarType.interface);
   return EMPTY_STRUCT;
 }
 

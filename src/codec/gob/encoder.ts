@@ -1,6 +1,6 @@
 import { RpcError } from '../../errors.js';
 import type { GoType } from '../go-type.js';
-import { concreteType, EK, fromGoType, inferType, sparseFields, type EncType } from './enc-type.js';
+import { concreteType, EncodeKind, fromGoType, inferType, sparseFields, type EncType } from './enc-type.js';
 import { encodeError } from './errors.js';
 import { WireShapes } from './shapes.js';
 import { encodeGoTime, isZeroTime } from './time.js';
@@ -34,14 +34,20 @@ export class StreamEncoder {
 
   /** begin starts a message group. */
   begin(): void {
-    this.out.pos = 0;
+    this.out.reset();
     this.added.length = 0;
   }
 
-  /** finish returns the group's bytes (a copy). */
+  /** finish returns the group's bytes in one buffer (see finishParts). */
   finish(): Uint8Array {
+    const out = this.finishParts();
+    return Array.isArray(out) ? Buffer.concat(out) : out;
+  }
+
+  /** finishParts returns the group's bytes: one buffer, or consecutive parts holding large byte arrays by reference. */
+  finishParts(): Uint8Array | Uint8Array[] {
     this.added.length = 0;
-    return this.out.take(0);
+    return this.out.takeParts(0);
   }
 
   /** rollback discards the group and the type ids it assigned. */
@@ -49,23 +55,23 @@ export class StreamEncoder {
     for (const shape of this.added) this.ids.delete(shape);
     this.nextId -= this.added.length;
     this.added.length = 0;
-    this.out.pos = 0;
+    this.out.reset();
   }
 
   /** encode appends the type definitions `v` needs and then the value message. */
   encode(v: unknown, t: EncType): void {
     const b = this.body;
-    b.pos = 0;
+    b.reset();
     const id = this.typeId(t, 0);
     const start = b.beginLength();
     b.writeInt(id);
     this.top(b, t, v, 1);
     b.endLength(start);
-    this.out.writeRaw(b.buf.subarray(0, b.pos));
+    this.out.append(b);
   }
 
   private top(b: GobWriter, t: EncType, v: unknown, depth: number): void {
-    if (t.k === EK.Struct) {
+    if (t.k === EncodeKind.Struct) {
       this.struct(b, t, v, depth);
       return;
     }
@@ -76,7 +82,7 @@ export class StreamEncoder {
 
   /** typeId returns the wire id of t, sending its definition (and its parts') first if needed. */
   private typeId(t: EncType, depth: number): number {
-    if (t.k <= EK.Interface) return t.k;
+    if (t.k <= EncodeKind.Interface) return t.k;
     const shape = this.shapes.number(t, depth);
     const known = this.ids.get(shape);
     if (known !== undefined) return known;
@@ -90,14 +96,14 @@ export class StreamEncoder {
     let fieldIds: number[] | null = null;
     if (t.key !== null) keyId = this.typeId(t.key, depth + 1);
     if (t.elem !== null) elemId = this.typeId(t.elem, depth + 1);
-    if (t.k === EK.Struct) {
+    if (t.k === EncodeKind.Struct) {
       fieldIds = [];
       for (const ft of t.fieldTypes) fieldIds.push(this.typeId(ft, depth + 1));
     }
     const s = o.beginLength();
     o.writeInt(-id);
     switch (t.k) {
-      case EK.Array:
+      case EncodeKind.Array:
         o.writeUint(1);
         this.common(t.name, id);
         o.writeUint(1);
@@ -107,13 +113,13 @@ export class StreamEncoder {
           o.writeInt(t.len);
         }
         break;
-      case EK.Slice:
+      case EncodeKind.Slice:
         o.writeUint(2);
         this.common(t.name, id);
         o.writeUint(1);
         o.writeInt(elemId);
         break;
-      case EK.Struct: {
+      case EncodeKind.Struct: {
         o.writeUint(3);
         this.common(t.name, id);
         const n = t.fieldNames.length;
@@ -135,7 +141,7 @@ export class StreamEncoder {
         }
         break;
       }
-      case EK.Map:
+      case EncodeKind.Map:
         o.writeUint(4);
         this.common(t.name, id);
         o.writeUint(1);
@@ -143,7 +149,7 @@ export class StreamEncoder {
         o.writeUint(1);
         o.writeInt(elemId);
         break;
-      default: // EK.Time: a GobEncoder, as Go sends time.Time
+      default: // EncodeKind.Time: a GobEncoder, as Go sends time.Time
         o.writeUint(5);
         this.common('Time', id);
         break;
@@ -193,7 +199,7 @@ export class StreamEncoder {
       if (isZero(ft, x)) continue;
       b.writeUint(i - last);
       last = i;
-      if (ft.k === EK.Struct) this.struct(b, ft, x, depth + 1);
+      if (ft.k === EncodeKind.Struct) this.struct(b, ft, x, depth + 1);
       else this.value(b, ft, x, depth + 1);
     }
     b.writeUint(0);
@@ -201,25 +207,25 @@ export class StreamEncoder {
 
   private value(b: GobWriter, t: EncType, v: unknown, depth: number): void {
     switch (t.k) {
-      case EK.Bool:
+      case EncodeKind.Bool:
         if (typeof v !== 'boolean') throw mismatch('bool', v);
         b.writeUint(v ? 1 : 0);
         return;
-      case EK.Int:
+      case EncodeKind.Int:
         writeInt(b, v, t.bits);
         return;
-      case EK.Uint:
+      case EncodeKind.Uint:
         writeUint(b, v, t.bits);
         return;
-      case EK.Float:
+      case EncodeKind.Float:
         if (typeof v !== 'number') throw mismatch('float', v);
         b.writeFloat(v);
         return;
-      case EK.Bytes:
+      case EncodeKind.Bytes:
         if (!(v instanceof Uint8Array)) throw mismatch('[]byte', v);
         b.writeBytes(v);
         return;
-      case EK.String:
+      case EncodeKind.String:
         if (v instanceof Uint8Array) {
           b.writeBytes(v); // a raw string: its bytes as they are
           return;
@@ -227,7 +233,7 @@ export class StreamEncoder {
         if (typeof v !== 'string') throw mismatch('string', v);
         b.writeString(v);
         return;
-      case EK.Complex: {
+      case EncodeKind.Complex: {
         if (typeof v === 'number') {
           b.writeFloat(v);
           b.writeFloat(0);
@@ -239,23 +245,23 @@ export class StreamEncoder {
         b.writeFloat(c.imag);
         return;
       }
-      case EK.Interface:
+      case EncodeKind.Interface:
         this.iface(b, v, depth, t.concrete);
         return;
-      case EK.Struct:
+      case EncodeKind.Struct:
         this.struct(b, t, v, depth);
         return;
-      case EK.Array:
-      case EK.Slice: {
+      case EncodeKind.Array:
+      case EncodeKind.Slice: {
         if (depth > this.maxDepth) throw encodeError(`value nests deeper than ${this.maxDepth} levels`);
-        if (!Array.isArray(v)) throw mismatch(t.k === EK.Slice ? 'slice' : 'array', v);
-        if (t.k === EK.Array && v.length !== t.len) throw encodeError(`array of length ${v.length} for [${t.len}] type`);
+        if (!Array.isArray(v)) throw mismatch(t.k === EncodeKind.Slice ? 'slice' : 'array', v);
+        if (t.k === EncodeKind.Array && v.length !== t.len) throw encodeError(`array of length ${v.length} for [${t.len}] type`);
         b.writeUint(v.length);
         const elem = t.elem!;
         for (let i = 0; i < v.length; i++) this.element(b, elem, v[i], depth + 1);
         return;
       }
-      case EK.Map: {
+      case EncodeKind.Map: {
         if (depth > this.maxDepth) throw encodeError(`value nests deeper than ${this.maxDepth} levels`);
         const key = t.key!;
         const elem = t.elem!;
@@ -288,7 +294,7 @@ export class StreamEncoder {
 
   private element(b: GobWriter, t: EncType, v: unknown, depth: number): void {
     if (v === null || v === undefined) {
-      if (t.k === EK.Interface) {
+      if (t.k === EncodeKind.Interface) {
         b.writeUint(0);
         return;
       }
@@ -321,22 +327,22 @@ export class StreamEncoder {
 
 function isZero(t: EncType, x: unknown): boolean {
   switch (t.k) {
-    case EK.Bool:
+    case EncodeKind.Bool:
       return x === false;
-    case EK.Int:
-    case EK.Uint:
-    case EK.Float:
+    case EncodeKind.Int:
+    case EncodeKind.Uint:
+    case EncodeKind.Float:
       return x === 0 || x === 0n;
-    case EK.String:
+    case EncodeKind.String:
       return x === '';
-    case EK.Bytes:
-    case EK.Slice:
+    case EncodeKind.Bytes:
+    case EncodeKind.Slice:
       return (x instanceof Uint8Array || Array.isArray(x)) && x.length === 0;
-    case EK.Map:
+    case EncodeKind.Map:
       return false; // Go sends an empty map; only nil (null) is left out
-    case EK.Time:
+    case EncodeKind.Time:
       return isZeroTime(x);
-    case EK.Complex: {
+    case EncodeKind.Complex: {
       const c = x as { real?: unknown; imag?: unknown };
       return x === 0 || (typeof c === 'object' && c.real === 0 && c.imag === 0);
     }

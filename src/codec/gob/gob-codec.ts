@@ -1,10 +1,10 @@
 import { CANCEL_METHOD, cancelOf } from '../cancel.js';
 import { ErrorCode, RpcError } from '../../errors.js';
 import { CallIds } from '../call-ids.js';
-import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
+import type { ClientCodec, ClientOutgoing, ClientResponse, Codec, CodecOptions, Encoded, ServerCodec, ServerMessage, ServerOutgoing } from '../codec.js';
 import type { GoType } from '../go-type.js';
 import { isRecoverable, StreamDecoder } from './decoder.js';
-import { EMPTY_STRUCT, mapOf, structOf, T, topType } from './enc-type.js';
+import { EMPTY_STRUCT, mapOf, structOf, ScalarType, topType } from './enc-type.js';
 import type { EncType } from './enc-type.js';
 import { StreamEncoder } from './encoder.js';
 import { encodeError, protocolError } from './errors.js';
@@ -23,16 +23,16 @@ const SEQ_TYPE: GoType = { kind: 'uint', bits: 64 };
 export { measureGob } from './framing.js';
 
 /** net/rpc's request header, `rpc.Request{ServiceMethod string; Seq uint64}`. */
-const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [T.string, T.uint]);
+const REQUEST = structOf('Request', ['ServiceMethod', 'Seq'], [ScalarType.string, ScalarType.uint]);
 /**
  * The request header of a call that carries call context (see
  * wire-context.ts): net/rpc's two fields, then the metadata and the
  * client's timeout in ms. A gob type of its own, sent only on connections
  * that negotiated call context; calls without context still use REQUEST.
  */
-const REQUEST_WITH_CONTEXT = structOf('Request', ['ServiceMethod', 'Seq', 'Metadata', 'TimeoutMs'], [T.string, T.uint, mapOf(T.string, T.string), T.uint]);
+const REQUEST_WITH_CONTEXT = structOf('Request', ['ServiceMethod', 'Seq', 'Metadata', 'TimeoutMs'], [ScalarType.string, ScalarType.uint, mapOf(ScalarType.string, ScalarType.string), ScalarType.uint]);
 /** net/rpc's response header, `rpc.Response{ServiceMethod string; Seq uint64; Error string}`. */
-const RESPONSE = structOf('Response', ['ServiceMethod', 'Seq', 'Error'], [T.string, T.uint, T.string]);
+const RESPONSE = structOf('Response', ['ServiceMethod', 'Seq', 'Error'], [ScalarType.string, ScalarType.uint, ScalarType.string]);
 
 interface Header {
   readonly serviceMethod: string;
@@ -120,10 +120,16 @@ abstract class GobRpcStream {
     const frame = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
     const header = this.header;
     if (header === null) {
-      const res = this.dec.decodeFrame(frame);
-      if (res.kind === 'value') {
-        this.header = readHeader(res.value);
-        this.headerCost = decodedCost(frame.length, this.dec.valuesDecoded);
+      const dec = this.dec;
+      dec.remember = false;
+      try {
+        const res = dec.decodeFrame(frame);
+        if (res.kind === 'value') {
+          this.header = readHeader(res.value);
+          this.headerCost = decodedCost(frame.length, dec.valuesDecoded);
+        }
+      } finally {
+        dec.remember = true;
       }
       return undefined;
     }
@@ -144,13 +150,13 @@ abstract class GobRpcStream {
   }
 
   /** writePair encodes a header and a body as one group; on failure the stream is left as it was. */
-  protected writePair(header: object, headerType: EncType, body: unknown, bodyEncType: () => EncType): Uint8Array {
+  protected writePair(header: object, headerType: EncType, body: unknown, bodyEncType: () => EncType): Encoded {
     const enc = this.enc;
     enc.begin();
     try {
       enc.encode(header, headerType);
       enc.encode(body, bodyEncType());
-      return enc.finish();
+      return enc.finishParts();
     } catch (err) {
       enc.rollback();
       throw asEncodeError(err);
@@ -192,7 +198,7 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
     return { type: 'request', id, serviceMethod: header.serviceMethod, args: body };
   }
 
-  encode({ id: local, serviceMethod, error, reply, replyType }: ServerOutgoing): Uint8Array {
+  encode({ id: local, serviceMethod, error, reply, replyType }: ServerOutgoing): Encoded {
     const id = this.ids.wire(local);
     if (typeof id !== 'number' && typeof id !== 'bigint') throw encodeError(`invalid call id ${String(id)}`);
     const arg = this.scalarArgs.get(local);
@@ -205,7 +211,7 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
 }
 
 class GobClientCodec extends GobRpcStream implements ClientCodec {
-  encode(message: ClientOutgoing): Uint8Array {
+  encode(message: ClientOutgoing): Encoded {
     if (message.type === 'cancel') return this.writeRequest(message.seq, CANCEL_METHOD, message.target, SEQ_TYPE);
     const { seq, serviceMethod, args, argsType, metadata, timeoutMs } = message;
     if (metadata === undefined && timeoutMs === undefined) return this.writeRequest(seq, serviceMethod, args, argsType);
@@ -213,7 +219,7 @@ class GobClientCodec extends GobRpcStream implements ClientCodec {
     return this.writePair(header, REQUEST_WITH_CONTEXT, args, () => bodyType(args, argsType, this.maxDepth));
   }
 
-  private writeRequest(seq: number, serviceMethod: string, args: unknown, argsType: GoType | undefined): Uint8Array {
+  private writeRequest(seq: number, serviceMethod: string, args: unknown, argsType: GoType | undefined): Encoded {
     return this.writePair({ ServiceMethod: serviceMethod, Seq: seq }, REQUEST, args, () => bodyType(args, argsType, this.maxDepth));
   }
 

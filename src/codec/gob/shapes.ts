@@ -1,4 +1,4 @@
-import { EK, noteShape, ownShape } from './enc-type.js';
+import { EncodeKind, noteShape, ownShape } from './enc-type.js';
 import type { EncType } from './enc-type.js';
 import { encodeError } from './errors.js';
 
@@ -26,7 +26,7 @@ interface Node {
  * part by its own number, through a table of maps (a trie), so describing
  * a type costs a few lookups per node however deep it nests and builds no
  * string. A type object seen before (a declared type, or a part of the
- * value being encoded) costs one lookup. Numbers up to EK.Time are the
+ * value being encoded) costs one lookup. Numbers up to EncodeKind.Time are the
  * predefined kinds.
  */
 export class WireShapes {
@@ -43,29 +43,29 @@ export class WireShapes {
 
   /** number returns the number of t's wire shape, numbering it (and its parts) when new. */
   number(t: EncType, depth: number): number {
-    if (t.k <= EK.Interface) return t.k;
+    if (t.k <= EncodeKind.Interface) return t.k;
     const memo = ownShape(t, this) ?? this.shapeOf.get(t);
     if (memo !== undefined) return memo;
     if (depth > this.maxDepth) throw encodeError(`type nests deeper than ${this.maxDepth} levels`);
     let node = this.step(this.root, t.k);
-    if (t.k !== EK.Time) node = this.step(node, t.name);
+    if (t.k !== EncodeKind.Time) node = this.step(node, t.name);
     switch (t.k) {
-      case EK.Slice:
+      case EncodeKind.Slice:
         node = this.step(node, this.number(t.elem!, depth + 1));
         break;
-      case EK.Array:
+      case EncodeKind.Array:
         node = this.step(this.step(node, t.len), this.number(t.elem!, depth + 1));
         break;
-      case EK.Map:
+      case EncodeKind.Map:
         node = this.step(this.step(node, this.number(t.key!, depth + 1)), this.number(t.elem!, depth + 1));
         break;
-      case EK.Struct: {
+      case EncodeKind.Struct: {
         const names = t.fieldNames;
         for (let i = 0; i < names.length; i++) node = this.step(this.step(node, names[i]!), this.number(t.fieldTypes[i]!, depth + 1));
         break;
       }
     }
-    if (node.shape === 0) node.shape = EK.Time + 1 + this.count++;
+    if (node.shape === 0) node.shape = EncodeKind.Time + 1 + this.count++;
     if (!noteShape(t, this, node.shape)) this.shapeOf.set(t, node.shape);
     return node.shape;
   }

@@ -1,9 +1,10 @@
 import { protocolError, UnsupportedValueError } from './errors.js';
 import type { GobReader } from './reader.js';
 import { GOB_KINDS } from './kinds.js';
+import type { EncType } from './enc-type.js';
 
 /** Kind numbers of decoded gob types (the scalar ones equal their type ids). */
-export const K = {
+export const DecodeKind = {
   ...GOB_KINDS,
   /** GobEncoder / BinaryMarshaler / TextMarshaler: an opaque byte payload. */
   External: 13,
@@ -67,6 +68,8 @@ export class DecType {
   mark = 0;
   /** zeroExpansion's result once computed, else -1. */
   expansion = -1;
+  /** encTypeOfWire's result once computed (null: none), else undefined. */
+  encType: EncType | null | undefined = undefined;
 
   constructor(kind: number, id: number, name: string, resolved: boolean) {
     this.kind = kind;
@@ -78,14 +81,14 @@ export class DecType {
 
 const predefined: DecType[] = [];
 for (const [name, kind] of [
-  ['bool', K.Bool],
-  ['int', K.Int],
-  ['uint', K.Uint],
-  ['float', K.Float],
-  ['bytes', K.Bytes],
-  ['string', K.String],
-  ['complex', K.Complex],
-  ['interface', K.Interface],
+  ['bool', DecodeKind.Bool],
+  ['int', DecodeKind.Int],
+  ['uint', DecodeKind.Uint],
+  ['float', DecodeKind.Float],
+  ['bytes', DecodeKind.Bytes],
+  ['string', DecodeKind.String],
+  ['complex', DecodeKind.Complex],
+  ['interface', DecodeKind.Interface],
 ] as const) {
   predefined[kind] = new DecType(kind, kind, name, true);
 }
@@ -164,11 +167,11 @@ export function readWireType(r: GobReader, id: number): DecType {
     if (t !== null) throw protocolError(`type ${id} defines more than one kind`);
     let kind: number;
     switch (field) {
-      case 0: kind = K.Array; break;
-      case 1: kind = K.Slice; break;
-      case 2: kind = K.Struct; break;
-      case 3: kind = K.Map; break;
-      case 4: case 5: case 6: kind = K.External; break;
+      case 0: kind = DecodeKind.Array; break;
+      case 1: kind = DecodeKind.Slice; break;
+      case 2: kind = DecodeKind.Struct; break;
+      case 3: kind = DecodeKind.Map; break;
+      case 4: case 5: case 6: kind = DecodeKind.External; break;
       default: badField('wireType', field);
     }
     t = new DecType(kind, id, '', false);
@@ -182,7 +185,7 @@ export function readWireType(r: GobReader, id: number): DecType {
         continue;
       }
       switch (kind) {
-        case K.Array:
+        case DecodeKind.Array:
           if (f === 1) t.elemId = readTypeId(r);
           else if (f === 2) {
             const len = r.readSmallInt('array length');
@@ -190,15 +193,15 @@ export function readWireType(r: GobReader, id: number): DecType {
             t.len = len;
           } else badField('arrayType', f);
           break;
-        case K.Slice:
+        case DecodeKind.Slice:
           if (f === 1) t.elemId = readTypeId(r);
           else badField('sliceType', f);
           break;
-        case K.Struct:
+        case DecodeKind.Struct:
           if (f === 1) readFieldList(r, t);
           else badField('structType', f);
           break;
-        case K.Map:
+        case DecodeKind.Map:
           if (f === 1) t.keyId = readTypeId(r);
           else if (f === 2) t.elemId = readTypeId(r);
           else badField('mapType', f);
@@ -207,17 +210,17 @@ export function readWireType(r: GobReader, id: number): DecType {
           badField('gobEncoderType', f);
       }
     }
-    if ((kind === K.Array || kind === K.Slice || kind === K.Map) && t.elemId === 0) {
+    if ((kind === DecodeKind.Array || kind === DecodeKind.Slice || kind === DecodeKind.Map) && t.elemId === 0) {
       throw protocolError(`type ${id} has no element type`);
     }
-    if (kind === K.Map && t.keyId === 0) throw protocolError(`map type ${id} has no key type`);
-    if (kind === K.External) {
+    if (kind === DecodeKind.Map && t.keyId === 0) throw protocolError(`map type ${id} has no key type`);
+    if (kind === DecodeKind.External) {
       t.isTime = t.name === 'Time' || t.name === 'time.Time';
       t.maybeTime = t.name === '';
     }
   }
   if (t === null) throw protocolError(`empty type definition for id ${id}`);
-  t.resolved = t.kind === K.External;
+  t.resolved = t.kind === DecodeKind.External;
   return t;
 }
 
@@ -287,7 +290,7 @@ export class TypeTable {
       linked.push(t);
       if (t.elemId !== 0) t.elem = this.lookup(t.elemId);
       if (t.keyId !== 0) t.key = this.lookup(t.keyId);
-      if (t.kind === K.Struct) {
+      if (t.kind === DecodeKind.Struct) {
         const ids = t.fieldIds;
         const fields = new Array<DecType>(ids.length);
         for (let i = 0; i < ids.length; i++) fields[i] = this.lookup(ids[i]!);
@@ -309,10 +312,10 @@ export class TypeTable {
     // Arrays have one out-edge each: walk chains of arrays, stamping each
     // walk, to find a cycle in linear time.
     for (const t of linked) {
-      if (t.kind !== K.Array || t.mark !== 0) continue;
+      if (t.kind !== DecodeKind.Array || t.mark !== 0) continue;
       const s = ++this.stamp;
       let c: DecType | null = t;
-      while (c !== null && c.kind === K.Array && !c.resolved) {
+      while (c !== null && c.kind === DecodeKind.Array && !c.resolved) {
         if (c.mark === s) throw protocolError(`array type ${c.id} contains itself`);
         if (c.mark !== 0) break;
         c.mark = s;

@@ -3,7 +3,7 @@ import { protocolError, tooDeepError } from './errors.js';
 import { GobReader } from './reader.js';
 import { Level, LevelKind, SUSPENDED } from './suspension.js';
 import { decodeExternal } from './time.js';
-import { DecType, K, readWireType, TypeTable } from './type-table.js';
+import { DecType, DecodeKind, readWireType, TypeTable } from './type-table.js';
 import { ValueBudget } from './value-budget.js';
 import { rememberInterface, rememberWireType } from './wire-memory.js';
 import { zeroValue } from './zero.js';
@@ -37,6 +37,12 @@ export class ValueReader {
   protected readonly saved: Level[] = [];
   /** The values the current value may still produce. */
   protected readonly budget: ValueBudget;
+  /**
+   * Whether decoded values remember the wire type they arrived as (see
+   * rememberWireType); off for values that are never encoded again (net/rpc's
+   * headers), which then cost no WeakMap entry.
+   */
+  remember = true;
 
   /** `maxValues` bounds the values one value may produce (and sizes `budget`). */
   constructor(protected readonly maxDepth: number, protected readonly maxValues: number) {
@@ -45,7 +51,7 @@ export class ValueReader {
 
   /** topValue decodes a value as sent at top level or inside an interface; SUSPENDED when the message ends inside it. */
   protected topValue(t: DecType, depth: number): unknown {
-    if (t.kind === K.Struct) {
+    if (t.kind === DecodeKind.Struct) {
       this.budget.spend(1);
       return this.struct(t, depth);
     }
@@ -58,41 +64,41 @@ export class ValueReader {
     const budget = this.budget;
     if (--budget.left < 0) budget.spend(0);
     switch (t.kind) {
-      case K.Bool: {
+      case DecodeKind.Bool: {
         const u = r.readUint();
         if (u !== 0 && u !== 1) throw protocolError('invalid bool');
         return u === 1;
       }
-      case K.Int:
+      case DecodeKind.Int:
         return r.readInt();
-      case K.Uint:
+      case DecodeKind.Uint:
         return r.readUint();
-      case K.Float:
+      case DecodeKind.Float:
         return r.readFloat();
-      case K.Bytes:
+      case DecodeKind.Bytes:
         return r.readBytes();
-      case K.String:
+      case DecodeKind.String:
         return r.readString();
-      case K.Complex: {
+      case DecodeKind.Complex: {
         const real = r.readFloat();
         return { real, imag: r.readFloat() };
       }
-      case K.Interface:
+      case DecodeKind.Interface:
         return this.iface(depth);
-      case K.Struct:
+      case DecodeKind.Struct:
         return this.struct(t, depth);
-      case K.Array:
-      case K.Slice: {
+      case DecodeKind.Array:
+      case DecodeKind.Slice: {
         if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
         const n = this.count(t.elem!, 'element count', 1);
-        if (t.kind === K.Array && n !== t.len) throw protocolError(`array length ${n}, want ${t.len}`);
+        if (t.kind === DecodeKind.Array && n !== t.len) throw protocolError(`array length ${n}, want ${t.len}`);
         const list = this.list(t.elem!, new Array<unknown>(n), 0, depth);
-        if (list !== SUSPENDED) rememberWireType(list as object, t);
+        if (list !== SUSPENDED && this.remember) rememberWireType(list as object, t);
         return list;
       }
-      case K.Map: {
+      case DecodeKind.Map: {
         const m = this.map(t, depth);
-        if (m !== SUSPENDED) rememberWireType(m as object, t);
+        if (m !== SUSPENDED && this.remember) rememberWireType(m as object, t);
         return m;
       }
       default:
@@ -152,14 +158,14 @@ export class ValueReader {
         if (!Object.hasOwn(obj, name)) obj[name] = zeroValue(types[i]!, depth + 1, this.maxDepth, this.budget);
       }
     }
-    rememberWireType(obj, t);
+    if (this.remember) rememberWireType(obj, t);
     return obj;
   }
 
   private map(t: DecType, depth: number): unknown {
     if (depth > this.maxDepth) throw tooDeepError(this.maxDepth);
     const n = this.count(t.elem!, 'map size', 2);
-    if (t.key!.kind === K.String) return this.stringMap(t.elem!, {}, 0, n, depth);
+    if (t.key!.kind === DecodeKind.String) return this.stringMap(t.elem!, {}, 0, n, depth);
     return this.anyMap(t, new Map<unknown, unknown>(), 0, n, undefined, 0, depth);
   }
 
@@ -206,7 +212,7 @@ export class ValueReader {
     const v = this.topValue(concrete, depth + 1);
     if (v === SUSPENDED) return this.suspend(LevelKind.Interface, concrete, undefined, 0, 0, name, 1, depth);
     const iv: GobInterfaceValue = { type: name, value: v };
-    rememberInterface(iv, concrete);
+    if (this.remember) rememberInterface(iv, concrete);
     return iv;
   }
 
@@ -270,7 +276,7 @@ export class ValueReader {
       }
       default: {
         const iv: GobInterfaceValue = { type: s.key as string, value: v };
-        if (s.type !== null) rememberInterface(iv, s.type);
+        if (s.type !== null && this.remember) rememberInterface(iv, s.type);
         return iv;
       }
     }

@@ -1,6 +1,6 @@
-import { arrayOf, mapOf, markWire, rememberConcrete, rememberType, sliceOf, structOf, T } from './enc-type.js';
+import { arrayOf, mapOf, markWire, rememberConcrete, rememberType, sliceOf, structOf, ScalarType } from './enc-type.js';
 import type { EncType } from './enc-type.js';
-import { K } from './type-table.js';
+import { DecodeKind } from './type-table.js';
 import type { DecType } from './type-table.js';
 
 /**
@@ -27,8 +27,6 @@ export function rememberInterface(iv: { readonly value: unknown }, concrete: Dec
   if (et !== null) rememberConcrete(iv, et);
 }
 
-const encTypes = new WeakMap<DecType, EncType | null>();
-
 /**
  * encTypeOfWire is the encode type that writes values of the wire type
  * `t` back with the same kinds, or null when there is none: recursive
@@ -36,41 +34,41 @@ const encTypes = new WeakMap<DecType, EncType | null>();
  * time.Time.
  */
 export function encTypeOfWire(t: DecType): EncType | null {
-  const cached = encTypes.get(t);
+  const cached = t.encType;
   if (cached !== undefined) return cached;
   const result = convert(t, new Set());
-  encTypes.set(t, result);
+  t.encType = result;
   return result;
 }
 
 function convert(t: DecType, visiting: Set<DecType>): EncType | null {
   switch (t.kind) {
-    case K.Bool: return T.bool;
-    case K.Int: return T.int;
-    case K.Uint: return T.uint;
-    case K.Float: return T.float;
-    case K.Bytes: return T.bytes;
-    case K.String: return T.string;
-    case K.Complex: return T.complex;
-    case K.Interface: return T.interface;
+    case DecodeKind.Bool: return ScalarType.bool;
+    case DecodeKind.Int: return ScalarType.int;
+    case DecodeKind.Uint: return ScalarType.uint;
+    case DecodeKind.Float: return ScalarType.float;
+    case DecodeKind.Bytes: return ScalarType.bytes;
+    case DecodeKind.String: return ScalarType.string;
+    case DecodeKind.Complex: return ScalarType.complex;
+    case DecodeKind.Interface: return ScalarType.interface;
     default: break;
   }
   if (visiting.has(t)) return null;
   visiting.add(t);
   try {
     switch (t.kind) {
-      case K.Array:
-      case K.Slice: {
+      case DecodeKind.Array:
+      case DecodeKind.Slice: {
         const elem = convert(t.elem!, visiting);
         if (elem === null) return null;
-        return markWire(t.kind === K.Array ? arrayOf(elem, t.len, t.name) : sliceOf(elem, t.name));
+        return markWire(t.kind === DecodeKind.Array ? arrayOf(elem, t.len, t.name) : sliceOf(elem, t.name));
       }
-      case K.Map: {
+      case DecodeKind.Map: {
         const key = convert(t.key!, visiting);
         const elem = convert(t.elem!, visiting);
         return key === null || elem === null ? null : markWire(mapOf(key, elem, t.name));
       }
-      case K.Struct: {
+      case DecodeKind.Struct: {
         const types: EncType[] = [];
         for (const f of t.fields) {
           const ft = convert(f, visiting);
@@ -80,7 +78,7 @@ function convert(t: DecType, visiting: Set<DecType>): EncType | null {
         return markWire(structOf(t.name, t.fieldNames, types));
       }
       default:
-        return t.isTime || t.maybeTime ? T.time : null;
+        return t.isTime || t.maybeTime ? ScalarType.time : null;
     }
   } finally {
     visiting.delete(t);

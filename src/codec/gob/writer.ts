@@ -1,20 +1,37 @@
 const TWO32 = 4294967296;
 const MAX_PREFIX = 9;
-/** Messages at least this large are handed over by take() instead of copied. */
+/** Messages at least this large are handed over by take() instead of copied; byte arrays this large are written by reference. */
 const HAND_OVER = 64 * 1024;
+
+/** A byte array written by reference (see writeBytes): it goes out before `buf[at]`. */
+interface Part {
+  at: number;
+  readonly bytes: Uint8Array;
+}
 
 /**
  * GobWriter appends gob's primitive encodings to a growable buffer that is
  * reused between messages. `take()` returns what was written: a copy for
  * small messages, the buffer itself for large ones (the writer then starts
- * a new buffer), so a large payload is not copied once more.
+ * a new buffer), so a large payload is not copied once more. Byte arrays
+ * and strings of HAND_OVER bytes or more are not copied at all: they are
+ * kept by reference as parts of their own, and take() returns the message
+ * as consecutive parts.
  */
 export class GobWriter {
   buf: Uint8Array = new Uint8Array(256);
   pos = 0;
+  /** Byte arrays written by reference, in order of `at`. */
+  private readonly parts: Part[] = [];
   private readonly scratch = new Uint8Array(8);
   private readonly view = new DataView(this.scratch.buffer);
   private readonly text = new TextEncoder();
+
+  /** reset empties the writer. */
+  reset(): void {
+    this.pos = 0;
+    this.parts.length = 0;
+  }
 
   /** ensure makes room for `n` more bytes. */
   ensure(n: number): void {
@@ -130,15 +147,21 @@ export class GobWriter {
         return;
       }
     }
-    const bytes = this.text.encode(s);
-    this.writeUint(bytes.length);
-    this.writeRaw(bytes);
+    this.writeBytes(this.text.encode(s));
   }
 
-  /** writeBytes appends a length-prefixed byte slice. */
+  /** writeBytes appends a length-prefixed byte slice (a large one by reference: it must not change until sent). */
   writeBytes(b: Uint8Array): void {
     this.writeUint(b.length);
-    this.writeRaw(b);
+    if (b.length >= HAND_OVER) this.parts.push({ at: this.pos, bytes: b });
+    else this.writeRaw(b);
+  }
+
+  /** append adds everything `other` holds (its bytes copied, its parts by reference). */
+  append(other: GobWriter): void {
+    const base = this.pos;
+    this.writeRaw(other.buf.subarray(0, other.pos));
+    for (const p of other.parts) this.parts.push({ at: p.at + base, bytes: p.bytes });
   }
 
   /** writeRaw appends bytes as they are. */
@@ -159,17 +182,34 @@ export class GobWriter {
   /** endLength writes the length of what follows `start`'s reservation and closes the gap. */
   endLength(start: number): void {
     const bodyStart = start + MAX_PREFIX;
-    const len = this.pos - bodyStart;
+    const inBuffer = this.pos - bodyStart;
+    let len = inBuffer;
+    for (const p of this.parts) if (p.at >= bodyStart) len += p.bytes.length;
     const end = this.pos;
     this.pos = start;
     this.writeUint(len);
     const prefixEnd = this.pos;
-    if (prefixEnd !== bodyStart) this.buf.copyWithin(prefixEnd, bodyStart, end);
-    this.pos = prefixEnd + len;
+    if (prefixEnd !== bodyStart) {
+      this.buf.copyWithin(prefixEnd, bodyStart, end);
+      for (const p of this.parts) if (p.at >= bodyStart) p.at -= bodyStart - prefixEnd;
+    }
+    this.pos = prefixEnd + inBuffer;
   }
 
-  /** take returns the bytes written since `start` (see the class comment) and rewinds to `start`. */
+  /** take returns the bytes written since `start` in one buffer and rewinds to `start` (see takeParts). */
   take(start = 0): Uint8Array {
+    const out = this.takeParts(start);
+    return Array.isArray(out) ? Buffer.concat(out) : out;
+  }
+
+  /**
+   * takeParts returns the bytes written since `start` (see the class
+   * comment): one buffer, or consecutive parts when byte arrays were written
+   * by reference; it rewinds to `start`.
+   */
+  takeParts(start = 0): Uint8Array | Uint8Array[] {
+    const parts = this.parts;
+    if (parts.length > 0 && parts[parts.length - 1]!.at >= start) return this.joinParts(start);
     if (start === 0 && this.pos >= HAND_OVER) {
       const out = this.buf.subarray(0, this.pos);
       this.buf = new Uint8Array(this.buf.length);
@@ -177,6 +217,23 @@ export class GobWriter {
       return out;
     }
     const out = this.buf.slice(start, this.pos);
+    this.pos = start;
+    return out;
+  }
+
+  /** joinParts is takeParts for a message holding parts: the buffer's bytes between them are copied. */
+  private joinParts(start: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    let from = start;
+    const first = this.parts.findIndex((p) => p.at >= start);
+    for (let i = first; i < this.parts.length; i++) {
+      const p = this.parts[i]!;
+      if (p.at > from) out.push(this.buf.slice(from, p.at));
+      out.push(p.bytes);
+      from = p.at;
+    }
+    if (this.pos > from) out.push(this.buf.slice(from, this.pos));
+    this.parts.length = first;
     this.pos = start;
     return out;
   }

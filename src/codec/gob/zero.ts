@@ -1,6 +1,6 @@
 import { tooDeepError } from './errors.js';
 import { zeroGoTime } from './time.js';
-import { DecType, K } from './type-table.js';
+import { DecType, DecodeKind } from './type-table.js';
 import type { ValueBudget } from './value-budget.js';
 
 /**
@@ -13,26 +13,26 @@ import type { ValueBudget } from './value-budget.js';
  */
 export function zeroValue(t: DecType, depth: number, maxDepth: number, budget: ValueBudget): unknown {
   switch (t.kind) {
-    case K.Bool:
+    case DecodeKind.Bool:
       return false;
-    case K.Int:
-    case K.Uint:
-    case K.Float:
+    case DecodeKind.Int:
+    case DecodeKind.Uint:
+    case DecodeKind.Float:
       return 0;
-    case K.Bytes:
+    case DecodeKind.Bytes:
       return new Uint8Array(0);
-    case K.String:
+    case DecodeKind.String:
       return '';
-    case K.Complex:
+    case DecodeKind.Complex:
       return { real: 0, imag: 0 };
-    case K.Interface:
-    case K.Struct:
+    case DecodeKind.Interface:
+    case DecodeKind.Struct:
       return null;
-    case K.Slice:
+    case DecodeKind.Slice:
       return [];
-    case K.Map:
+    case DecodeKind.Map:
       return null; // Go leaves out only nil maps (an empty one is sent)
-    case K.Array: {
+    case DecodeKind.Array: {
       if (depth > maxDepth) throw tooDeepError(maxDepth);
       budget.spend(t.len);
       const out = new Array<unknown>(t.len);

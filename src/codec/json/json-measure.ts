@@ -62,13 +62,27 @@ export function measureJson(maxDepth: number, maxValues = DEFAULT_MAX_MESSAGE_VA
     let opened = false; // a bracket was just opened: its first element, if any, is a value
     let digits = 0;
     let longDigits = false;
+    // Strings are skipped with indexOf (native, much faster than a byte loop
+    // on base64 payloads); the next backslash is looked up again only once
+    // passed, so the searches stay linear in the message.
+    let nextBackslash = -1;
     for (; pos < end; pos++) {
-      const c = buf[pos]!;
       if (inString) {
-        if (c === BACKSLASH) pos++;
-        else if (c === QUOTE) inString = false;
+        const quote = buf.indexOf(QUOTE, pos);
+        if (quote < 0 || quote >= end) break;
+        if (nextBackslash < pos) {
+          nextBackslash = buf.indexOf(BACKSLASH, pos);
+          if (nextBackslash < 0 || nextBackslash > end) nextBackslash = end;
+        }
+        if (nextBackslash < quote) {
+          pos = nextBackslash + 1; // the escaped byte is skipped by the loop's pos++
+        } else {
+          pos = quote;
+          inString = false;
+        }
         continue;
       }
+      const c = buf[pos]!;
       if (opened) {
         if (c === SPACE || c === LF || c === CR || c === TAB) continue;
         opened = false;

@@ -22,6 +22,18 @@ function thrown(fn: () => unknown): unknown {
 describe('measureJson', () => {
   const measure = measureJson(100);
 
+  it('looks for the end of a string within [start, end) only, escapes included, whatever lies past end', () => {
+    const m = Buffer.from('{"a":"x\\\\\\"y\\\\"}{"b":"z"}');
+    const first = m.indexOf('{"b"');
+    expect(measure(m, 0, m.length)).toBe(first);
+    // Cut inside the first string: the quote and the brace past `end` must not end the frame.
+    for (let cut = 6; cut < first - 1; cut++) expect(measure(m, 0, cut)).toBeLessThan(0);
+    // An escape as the last byte before the cut does not reach past it either.
+    const escaped = Buffer.from('{"a":"\\"}"}');
+    expect(measure(escaped, 0, 7)).toBeLessThan(0);
+    expect(measure(escaped, 0, escaped.length)).toBe(escaped.length);
+  });
+
   it('finds the end of an object with strings, escapes and nesting', () => {
     const m = Buffer.from('  {"a":"}\\"{[","b":[{"c":[]}],"d":"\\\\"}{"next":1}');
     const first = m.indexOf('{"next"');
@@ -107,10 +119,21 @@ describe('json codec (Go net/rpc/jsonrpc shapes)', () => {
   it.each([
     ['invalid JSON', '{"method": nope}'],
     ['invalid UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])],
+    ['invalid UTF-8 in a large message', Buffer.concat([Buffer.from(`{"method":"A.B","params":["${'x'.repeat(40_000)}`), Buffer.from([0xc3, 0x28]), Buffer.from('"],"id":1}')])],
+    ['valid ASCII but invalid JSON in a large message', `{"method":"A.B","params":["${'x'.repeat(40_000)}"],"id":1,}`],
     ['an object without a method', '{"params":[],"id":1}'],
   ])('rejects %s with a ProtocolError', (_n, bytes) => {
     const server = jsonCodec.newServerCodec(opts);
     expect(thrown(() => server.decodeFrame(typeof bytes === 'string' ? Buffer.from(bytes) : bytes))).toBeInstanceOf(ProtocolError);
+  });
+
+  it('decodes large messages, ASCII or not, as the small ones', () => {
+    for (const s of ['x'.repeat(40_000), 'é'.repeat(20_000) + '\u{1F600}']) {
+      const server = jsonCodec.newServerCodec(opts);
+      const msg = server.decodeFrame(Buffer.from(JSON.stringify({ method: 'A.B', params: [s], id: 1 })));
+      expect(msg).toMatchObject({ type: 'request', serviceMethod: 'A.B' });
+      expect((msg as ServerRequest).args === s).toBe(true);
+    }
   });
 
   it('reports a cyclic value as RPC_ENCODE', () => {
