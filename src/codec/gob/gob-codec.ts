@@ -175,7 +175,7 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
   }
 
   /**
-   * The scalar arguments of calls not yet answered, with their wire types:
+   * The scalar arguments of calls not yet answered or cancelled, with their wire types:
    * a reply that is the argument itself goes back with the argument's kind
    * (a float64 2.0 echoed stays a float64). Objects carry theirs (see
    * rememberWireType).
@@ -186,7 +186,11 @@ class GobServerCodec extends GobRpcStream implements ServerCodec {
     const pair = this.readPair(buf, start, end);
     if (pair === undefined) return undefined;
     const { header } = pair;
-    if (header.serviceMethod === CANCEL_METHOD) return cancelOf(this.ids, pair.bodyError ? undefined : pair.body);
+    if (header.serviceMethod === CANCEL_METHOD) {
+      const cancel = cancelOf(this.ids, pair.bodyError ? undefined : pair.body);
+      if (cancel) this.scalarArgs.delete(cancel.id); // a cancelled call gets no reply to take it
+      return cancel;
+    }
     const id = this.ids.local(header.seq);
     if (pair.bodyError) return { type: 'request', id, serviceMethod: header.serviceMethod, args: undefined, argsError: pair.bodyError };
     const body = pair.body;
