@@ -10,14 +10,14 @@
  * fail: not an idempotent call, and not a call no server started. The
  * figures (calls, retries, p50/p99) are printed.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dialReconnecting } from '../../src/client/pool.js';
 import type { Pool } from '../../src/client/pool.js';
 import { startCli } from '../cli/cli-process.js';
 import type { CliRun } from '../cli/cli-process.js';
 import { startCallLoad } from '../support/call-load.js';
-import { requireHaproxy, startHaproxy } from '../support/haproxy.js';
+import { haproxyConfig, requireHaproxy, startHaproxy } from '../support/haproxy.js';
+import { freePort } from '../support/ports.js';
 import type { TestHaproxy } from '../support/haproxy.js';
 
 const haveHaproxy = await requireHaproxy();
@@ -37,42 +37,6 @@ afterEach(async () => {
   await haproxy?.stop();
   haproxy = undefined;
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** haproxyConfig: TCP mode, round-robin, a backend is up while `GET /readyz` answers 200 (checked every 200 ms). */
-function haproxyConfig(port: number, backendPorts: readonly number[]): string {
-  return [
-    'global',
-    '  maxconn 2000',
-    'defaults',
-    '  mode tcp',
-    '  timeout connect 500ms',
-    '  timeout client 30s',
-    '  timeout server 30s',
-    '  retries 3',
-    '  option redispatch',
-    'frontend rpc',
-    `  bind 127.0.0.1:${port}`,
-    '  default_backend netrpc',
-    'backend netrpc',
-    '  balance roundrobin',
-    '  option httpchk',
-    '  http-check send meth GET uri /readyz ver HTTP/1.0',
-    '  http-check expect status 200',
-    ...backendPorts.map((p, i) => `  server rpc${i + 1} 127.0.0.1:${p} check inter 200ms fall 1 rise 1`),
-    '',
-  ].join('\n');
-}
 
 /** openConnections asks a backend's debug page how many RPC connections it holds. */
 async function openConnections(port: number): Promise<number> {
@@ -95,7 +59,7 @@ describe.runIf(haveHaproxy)('a rolling restart behind HAProxy', () => {
     const ports = await Promise.all(Array.from({ length: BACKENDS }, () => freePort()));
     const backends = await Promise.all(ports.map((p) => startBackend(p)));
     const frontPort = await freePort();
-    haproxy = await startHaproxy(haproxyConfig(frontPort, ports), frontPort);
+    haproxy = await startHaproxy(haproxyConfig(frontPort, ports.map((p) => `127.0.0.1:${p}`), { readyzCheck: true }), frontPort);
     for (let i = 0; i < CLIENTS; i++) pools.push(dialReconnecting(`127.0.0.1:${frontPort}`, { codec, minBackoffMs: 20, maxBackoffMs: 200 }));
     await Promise.all(pools.map((p) => p.ready()));
     const load = startCallLoad(pools, CALLERS);

@@ -17,6 +17,7 @@ import type { CliRun } from '../cli/cli-process.js';
 import { buildGoProgram, requireGo } from '../interop/go-toolchain.js';
 import { requireTool } from '../support/require-tool.js';
 import { canConnect, freePort } from '../support/ports.js';
+import { haproxyConfig } from '../support/haproxy.js';
 
 const haveHaproxy = await requireTool('haproxy', ['-v'], 'apt-get install -y haproxy');
 const haveGo = await requireGo();
@@ -39,27 +40,6 @@ let haproxy: ChildProcess | undefined;
 let haproxyLog = '';
 let frontend = '';
 const others: ChildProcess[] = [];
-
-function haproxyConfig(port: number, servers: readonly string[]): string {
-  return [
-    'global',
-    '  maxconn 2000',
-    'defaults',
-    '  mode tcp',
-    '  timeout connect 500ms',
-    '  timeout client 30s',
-    '  timeout server 30s',
-    '  retries 3',
-    '  option redispatch',
-    'frontend rpc',
-    `  bind 127.0.0.1:${port}`,
-    '  default_backend netrpc',
-    'backend netrpc',
-    '  balance roundrobin',
-    ...servers.map((s, i) => `  server rpc${i + 1} ${s} check inter 200ms fall 1 rise 1`),
-    '',
-  ].join('\n');
-}
 
 function kill(child: ChildProcess | undefined): void {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

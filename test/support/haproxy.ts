@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { canConnect } from './ports.js';
 import { requireTool } from './require-tool.js';
 
 /** requireHaproxy resolves true when Debian's haproxy is installed (rejects in CI when it is not, see requireTool). */
@@ -23,14 +23,37 @@ export interface TestHaproxy {
   stop(): Promise<void>;
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
+/** HaproxyConfigOptions shapes the generated configuration. */
+export interface HaproxyConfigOptions {
+  /** Take a backend out while `GET /readyz` does not answer 200 (else a TCP connect is the check). */
+  readonly readyzCheck?: boolean;
+}
+
+/**
+ * haproxyConfig is a TCP-mode, round-robin configuration whose frontend
+ * binds 127.0.0.1:`port` and whose backends are `servers` (`host:port`),
+ * checked every 200 ms, down after one failed check and up after one good one.
+ */
+export function haproxyConfig(port: number, servers: readonly string[], options: HaproxyConfigOptions = {}): string {
+  return [
+    'global',
+    '  maxconn 2000',
+    'defaults',
+    '  mode tcp',
+    '  timeout connect 500ms',
+    '  timeout client 30s',
+    '  timeout server 30s',
+    '  retries 3',
+    '  option redispatch',
+    'frontend rpc',
+    `  bind 127.0.0.1:${port}`,
+    '  default_backend netrpc',
+    'backend netrpc',
+    '  balance roundrobin',
+    ...(options.readyzCheck ? ['  option httpchk', '  http-check send meth GET uri /readyz ver HTTP/1.0', '  http-check expect status 200'] : []),
+    ...servers.map((s, i) => `  server rpc${i + 1} ${s} check inter 200ms fall 1 rise 1`),
+    '',
+  ].join('\n');
 }
 
 /**
@@ -56,7 +79,7 @@ export async function startHaproxy(config: string, port: number): Promise<TestHa
     rmSync(dir, { recursive: true, force: true });
   };
   const end = Date.now() + 10_000;
-  while (!(await canConnect(port))) {
+  while (!(await canConnect(`127.0.0.1:${port}`))) {
     if (child.exitCode !== null || Date.now() > end) {
       await stop();
       throw new Error(`haproxy did not start: ${log}`);
