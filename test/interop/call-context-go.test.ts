@@ -11,10 +11,10 @@
  * the wider gob `Request` type and the extra JSON members and answers,
  * so the gob type definition is valid and the fields are ignored.
  */
-import net from 'node:net';
 import { builtinCodecs } from '../../src/codec/builtin.js';
 import { joined } from '../support/codec-messages.js';
 import { rawConnect } from '../helpers.js';
+import { startTcpRelay } from '../support/tcp-relay.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallContext } from '../../src/call-context.js';
 import { dialHTTP } from '../../src/client/dial-http.js';
@@ -83,35 +83,13 @@ interface Recorder {
 }
 
 async function startRecorder(target: string): Promise<Recorder> {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const colon = target.lastIndexOf(':');
   const recorded: Buffer[][] = [];
-  const sockets = new Set<net.Socket>();
-  const relay = net.createServer((inbound) => {
-    const chunks: Buffer[] = [];
-    recorded.push(chunks);
-    const outbound = net.connect({ host, port });
-    sockets.add(inbound).add(outbound);
-    inbound.on('data', (c: Buffer) => {
-      chunks.push(c);
-      outbound.write(c);
-    });
-    outbound.pipe(inbound);
-    const end = (): void => {
-      inbound.destroy();
-      outbound.destroy();
-    };
-    inbound.on('error', end).on('close', end);
-    outbound.on('error', end).on('close', end);
+  const relay = await startTcpRelay(target.slice(0, colon), Number(target.slice(colon + 1)), (chunk, n) => {
+    (recorded[n] ??= []).push(chunk);
+    return true;
   });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  return {
-    address: `127.0.0.1:${(relay.address() as net.AddressInfo).port}`,
-    sent: (n) => Buffer.concat(recorded[n] ?? []),
-    close: () => {
-      for (const s of sockets) s.destroy();
-      relay.close();
-    },
-  };
+  return { address: relay.address, sent: (n) => Buffer.concat(recorded[n] ?? []), close: relay.close };
 }
 
 describe.skipIf(!haveGo).each([

@@ -7,7 +7,6 @@
  * negotiated (plain TCP).
  */
 import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pack, unpack } from 'msgpackr';
 import { z } from 'zod';
@@ -20,6 +19,8 @@ import { ErrorCode, RpcError, ServerError } from '../../src/errors.js';
 import type { CallContext } from '../../src/call-context.js';
 import type { Server } from '../../src/server/server.js';
 import { rawConnect, rejection, startDemoServer } from '../helpers.js';
+import { startTcpRelay } from '../support/tcp-relay.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** What Ctx.Show saw of its context. */
 interface Seen {
@@ -45,42 +46,20 @@ interface Relay {
 async function startRelay(serverPort: number): Promise<Relay> {
   let dropping = false;
   let dropped = 0;
-  const sockets = new Set<net.Socket>();
-  const relay = net.createServer((inbound) => {
-    const outbound = net.connect({ port: serverPort, host: '127.0.0.1' });
-    sockets.add(inbound).add(outbound);
-    inbound.on('data', (chunk: Buffer) => {
-      if (dropping) dropped += chunk.length;
-      else outbound.write(chunk);
-    });
-    outbound.pipe(inbound);
-    const end = (): void => {
-      inbound.destroy();
-      outbound.destroy();
-    };
-    inbound.on('error', end).on('close', end);
-    outbound.on('error', end).on('close', end);
+  const relay = await startTcpRelay('127.0.0.1', serverPort, (chunk) => {
+    if (dropping) dropped += chunk.length;
+    return !dropping;
   });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
   return {
-    address: `127.0.0.1:${(relay.address() as net.AddressInfo).port}`,
+    address: relay.address,
     dropToServer: () => void (dropping = true),
     dropped: () => dropped,
-    close: () => {
-      for (const s of sockets) s.destroy();
-      relay.close();
-    },
+    close: relay.close,
   };
 }
 
-/** waitUntil polls `predicate` until it holds or `ms` pass. */
-async function waitUntil(predicate: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
+/** waitUntil polls `predicate` every 5 ms until it holds or `ms` pass. */
+const waitUntil = (predicate: () => boolean, ms = 5000): Promise<void> => waitFor(predicate, ms, { everyMs: 5 });
 
 /** Handlers blocked on their signal, by tag: when it fired and why. */
 const waits = new Map<string, { reason?: unknown; firedAfterMs?: number; deadline: number | undefined }>();
