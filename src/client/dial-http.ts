@@ -9,11 +9,11 @@ import { parseAddress } from './address.js';
 import type { Client } from './client.js';
 import { connectHTTP } from './http-connect.js';
 import { clientOver, pickCodec } from './new-client.js';
+import type { StreamClientOptions } from './new-client.js';
 import { codecMismatchHint, exposeGobMismatch } from './unconfirmed-codec.js';
-import type { ClientInterceptor } from './interceptor.js';
 
-/** DialOptions configure dialHTTP. */
-export interface DialOptions {
+/** DialOptions configure dialHTTP: how to reach the server, and what every client takes (StreamClientOptions). */
+export interface DialOptions extends Omit<StreamClientOptions, 'codec'> {
   /**
    * Wire format: `'msgpack'` (default; fastest between netrpc peers),
    * `'json'` (Go's net/rpc/jsonrpc), `'gob'` (Go's default, what a stock
@@ -35,12 +35,6 @@ export interface DialOptions {
    */
   readonly tls?: boolean | ConnectionOptions;
   /**
-   * Tell the server when a call times out or is aborted, so it can stop
-   * work (and, where the server granted call context, send each call's
-   * deadline with it). Default true.
-   */
-  readonly cancelOnServer?: boolean;
-  /**
    * HTTP forward proxy URL (`http://[user:pass@]proxy:3128`) to tunnel
    * through with `CONNECT host:port`; false for none. By default
    * HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment decide.
@@ -50,32 +44,6 @@ export interface DialOptions {
   readonly signal?: AbortSignal;
   /** Time allowed to connect and finish the CONNECT exchange, in ms. Default 10 000. */
   readonly connectTimeout?: number;
-  /** Default per-call timeout in ms; 0 (the default) means none. */
-  readonly timeout?: number;
-  /** Largest reply accepted, in bytes. Default 16 MiB. */
-  readonly maxMessageBytes?: number;
-  /** Most values one reply may decode to (see ServerOptions.maxMessageValues). Default 1 048 576. */
-  readonly maxMessageValues?: number;
-  /** Deepest nesting accepted in a reply. Default 100. */
-  readonly maxDepth?: number;
-  /**
-   * Check the peer is alive every this many ms: TCP keepalive on the socket
-   * plus a ping call (see src/client/keepalive.ts). 0 (the dialHTTP
-   * default) for none; pools default to 30 000.
-   */
-  readonly keepaliveMs?: number;
-  /** Time a ping may go unanswered before the connection counts as lost (pending calls fail with RPC_CONNECTION_LOST). Default 10 000. */
-  readonly keepaliveTimeoutMs?: number;
-  /**
-   * Interceptors around every call, outermost first (see ClientInterceptor
-   * and the README's "Observability"). A pool runs them once per call,
-   * retries included, not on each endpoint's connection.
-   */
-  readonly interceptors?: readonly ClientInterceptor[];
-  /** Most bytes of one call's `metadata` (see StreamClientOptions.maxMetadataBytes). Default 8 KiB. */
-  readonly maxMetadataBytes?: number;
-  /** Most keys in one call's `metadata`. Default 64. */
-  readonly maxMetadataEntries?: number;
 }
 
 /** keepaliveHeader announces the client's ping schedule on the CONNECT when it pings (see src/keepalive-wire.ts). */

@@ -22,15 +22,23 @@ export interface StreamClientOptions {
   readonly cancelOnServer?: boolean;
   /** Largest reply accepted, in bytes. Default 16 MiB. */
   readonly maxMessageBytes?: number;
-  /** Most values one reply may decode to. Default 1 048 576. */
+  /** Most values one reply may decode to (see ServerOptions.maxMessageValues). Default 1 048 576. */
   readonly maxMessageValues?: number;
   /** Deepest nesting accepted in a reply. Default 100. */
   readonly maxDepth?: number;
-  /** Ping the peer every this many ms (and TCP keepalive when the stream is a socket); 0 (the default) for none. */
+  /**
+   * Check the peer is alive every this many ms: a ping call (see
+   * src/client/keepalive.ts), plus TCP keepalive when the stream is a
+   * socket. 0 (the default) for none; pools default to 30 000.
+   */
   readonly keepaliveMs?: number;
-  /** Time a ping may go unanswered before the connection counts as lost. Default 10 000. */
+  /** Time a ping may go unanswered before the connection counts as lost (pending calls fail with RPC_CONNECTION_LOST). Default 10 000. */
   readonly keepaliveTimeoutMs?: number;
-  /** Interceptors around every call, outermost first (see ClientInterceptor and the README's "Observability"). */
+  /**
+   * Interceptors around every call, outermost first (see ClientInterceptor
+   * and the README's "Observability"). A pool runs them once per call,
+   * retries included, not on each endpoint's connection.
+   */
   readonly interceptors?: readonly ClientInterceptor[];
   /**
    * Most bytes (UTF-8 of keys and values) of one call's `metadata`; a call
